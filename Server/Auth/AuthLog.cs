@@ -1,0 +1,10 @@
+namespace SignalRTicker.Server.Auth;
+
+internal static partial class AuthLog
+{
+    [LoggerMessage(2000, LogLevel.Information, "Issued a token for key {KeyId}, valid until {ExpiresAt}")]
+    public static partial void TokenIssued(ILogger logger, Guid keyId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Refused a token request from {ClientIp}: {Reason}")]
+    public static partial void TokenRefused(ILogger logger, string reason, string? clientIp);
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SignalRTicker.Server.Auth;
+
+/// <summary>The <c>Auth</c> section: how tokens are signed and which keys are seeded.</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>Base64 HMAC key of at least 256 bits. Required outside Development.</summary>
+    public string? SigningKey { get; set; }
+
+    [Required]
+    public string Issuer { get; set; } = "signalr-ticker";
+
+    [Required]
+    public string Audience { get; set; } = "signalr-ticker";
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:TokenLifetime must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>When set, an admin key with this value exists after start.</summary>
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>When set, a user key with this value, entitled to every symbol, exists after start.</summary>
+    public string? DemoApiKey { get; set; }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace SignalRTicker.Server.Auth;
+
+/// <summary>One place that says how a bearer token is read and validated.</summary>
+internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, TimeProvider time)
+    : IConfigureNamedOptions<JwtBearerOptions>
+{
+    /// <summary>The contract allows at most 5 seconds of clock skew (JwtBearer's default is 5 minutes).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>Browsers cannot set headers on a WebSocket, so only hub paths take the token from the query.</summary>
+    public static readonly PathString HubsPath = "/hubs";
+
+    public const string QueryTokenName = "access_token";
+
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        if (name != JwtBearerDefaults.AuthenticationScheme)
+        {
+            return;
+        }
+
+        var auth = authOptions.Value;
+        options.MapInboundClaims = false;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            IssuerSigningKeys = signingKeys.ValidationKeys,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ClockSkew = ClockSkew,
+            LifetimeValidator = ValidateLifetime,
+            NameClaimType = TickerClaims.Name,
+            RoleClaimType = TickerClaims.Role,
+        };
+        options.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                if (context.HttpContext.Request.Path.StartsWithSegments(HubsPath)
+                    && context.Request.Query.TryGetValue(QueryTokenName, out var token)
+                    && !string.IsNullOrEmpty(token))
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    }
+
+    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    /// <summary>The library reads the wall clock; this reads the injected <see cref="TimeProvider"/>, so tests can move time.</summary>
+    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (expires is null)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+
+        if (notBefore is { } nbf && nbf > now + ClockSkew)
+        {
+            throw new SecurityTokenNotYetValidException($"The token is not valid before {nbf:O}.") { NotBefore = nbf };
+        }
+
+        if (expires.Value < now - ClockSkew)
+        {
+            throw new SecurityTokenExpiredException($"The token expired at {expires.Value:O}.") { Expires = expires.Value };
+        }
+
+        return true;
+    }
+}

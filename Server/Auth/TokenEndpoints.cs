@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SignalRTicker.Server.Keys;
+
+namespace SignalRTicker.Server.Auth;
+
+public sealed record TokenRequest([Required, StringLength(TokenEndpoints.MaxApiKeyLength)] string? ApiKey);
+
+public sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string UserId, string Role, IReadOnlyList<string> Symbols);
+
+public sealed record MeResponse(string UserId, string Name, string Role, IReadOnlyList<string> Symbols, DateTimeOffset? ExpiresAt);
+
+public static class TokenEndpoints
+{
+    public const int MaxApiKeyLength = 256;
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Auth");
+
+        group.MapPost("/token", IssueToken)
+            .AllowAnonymous()
+            .Accepts<TokenRequest>("application/json")
+            .ProducesValidationProblem();
+
+        group.MapGet("/me", Me)
+            .RequireAuthorization(TickerPolicies.Subscriber);
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
+        TokenRequest request,
+        ApiKeyStore store,
+        TokenIssuer issuer,
+        HttpContext http,
+        ILogger<TokenIssuer> logger,
+        CancellationToken cancellationToken)
+    {
+        var key = await store.FindActiveAsync(request.ApiKey!, cancellationToken);
+        if (key is null)
+        {
+            AuthLog.TokenRefused(logger, "unknown or revoked API key", http.Connection.RemoteIpAddress?.ToString());
+            // One answer for unknown and revoked keys, so a caller cannot probe which keys exist.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Invalid API key",
+                detail: "The API key is unknown or has been revoked. Check the key you sent, or ask an operator for a new one.");
+        }
+
+        await store.MarkUsedAsync(key, cancellationToken);
+        var token = issuer.Issue(key);
+        AuthLog.TokenIssued(logger, key.Id, token.ExpiresAt);
+        return TypedResults.Ok(new TokenResponse(
+            token.AccessToken,
+            "Bearer",
+            (long)(token.ExpiresAt - token.IssuedAt).TotalSeconds,
+            key.Id.ToString(),
+            key.Role,
+            key.Symbols));
+    }
+
+    private static Ok<MeResponse> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
+        user.KeyId()!,
+        user.FindFirstValue(TickerClaims.Name) ?? "",
+        user.FindFirstValue(TickerClaims.Role) ?? "",
+        [.. user.FindAll(TickerClaims.Symbols).Select(c => c.Value)],
+        user.ExpiresAt()));
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http.Json;
+
+namespace SignalRTicker.Server.Errors;
+
+public static class ErrorsExtensions
+{
+    /// <summary>Every error is problem+json: bad requests name what was wrong, anything unexpected is a bare 500.</summary>
+    public static IHostApplicationBuilder AddErrors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status));
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddValidation();
+        // Bad bodies raise BadHttpRequestException, which the handler turns into a problem that says what was wrong.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowOutOfOrderMetadataProperties = true);
+        return builder;
+    }
+
+    /// <summary>What to do about the errors the framework answers with an empty body.</summary>
+    private static string? DefaultDetail(int? status) => status switch
+    {
+        StatusCodes.Status401Unauthorized =>
+            "Send a valid access token as 'Authorization: Bearer <token>'; get one from POST /api/auth/token with your API key.",
+        StatusCodes.Status403Forbidden => "Your token is valid but its role does not allow this request.",
+        StatusCodes.Status404NotFound => "There is nothing at this path.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not accept that HTTP method.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
+        _ => null,
+    };
+
+    public static IApplicationBuilder UseErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace SignalRTicker.Server.Keys;
+
+/// <summary>Creates, finds and revokes API keys. Keys are found by a hash prefix, then compared in constant time.</summary>
+public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
+{
+    /// <summary>The active key for a presented secret, or null when it is unknown or revoked (callers answer both alike).</summary>
+    public async Task<ApiKey?> FindActiveAsync(string secret, CancellationToken cancellationToken)
+    {
+        var match = await FindAsync(ApiKeySecret.Hash(secret), cancellationToken);
+        return match is { IsRevoked: false } ? match : null;
+    }
+
+    public async Task MarkUsedAsync(ApiKey key, CancellationToken cancellationToken)
+    {
+        key.LastUsedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Creates a key from a fresh random secret; the secret is returned once and never stored.</summary>
+    public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, string role, List<string> symbols, CancellationToken cancellationToken)
+    {
+        var secret = ApiKeySecret.Generate();
+        var key = await AddAsync(secret, name, role, symbols, cancellationToken);
+        return (key, secret);
+    }
+
+    /// <summary>Makes sure a key with this secret exists (configured seed keys); does nothing when it already does.</summary>
+    public async Task<bool> EnsureAsync(string secret, string name, string role, List<string> symbols, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(ApiKeySecret.Hash(secret), cancellationToken) is not null)
+        {
+            return false;
+        }
+
+        await AddAsync(secret, name, role, symbols, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Marks a key revoked; false when no such key exists. Revoking twice keeps the first time.</summary>
+    public async Task<bool> RevokeAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.FindAsync([id], cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+
+        key.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<ApiKey?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        var prefix = ApiKeySecret.HashPrefix(hash);
+        var candidates = await db.ApiKeys.Where(k => k.HashPrefix == prefix).ToListAsync(cancellationToken);
+        return candidates.FirstOrDefault(k => ApiKeySecret.Matches(k.KeyHash, hash));
+    }
+
+    private async Task<ApiKey> AddAsync(string secret, string name, string role, List<string> symbols, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeySecret.Hash(secret);
+        var key = new ApiKey
+        {
+            Name = name,
+            Role = role,
+            Symbols = symbols,
+            KeyHash = hash,
+            HashPrefix = ApiKeySecret.HashPrefix(hash),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+}

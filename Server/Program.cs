@@ -1,0 +1,28 @@
+using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Errors;
+using SignalRTicker.Server.Health;
+using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Ticker;
+using SignalRTicker.Server.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddErrors();
+builder.AddWebPage();
+builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
+builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
+builder.AddTicker();        // the hub, the quote book and the feed
+builder.AddHealth();
+
+var app = builder.Build();
+
+app.UseErrors();
+app.UseWebPage();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapAuth();
+app.MapTicker();
+app.MapHealth();
+
+app.Run();

@@ -1,0 +1,7 @@
+namespace SignalRTicker.Server.Ticker;
+
+/// <summary>Where price moves come from: the next quote of a symbol, given its previous one.</summary>
+public interface IQuoteSource
+{
+    Quote Move(Quote previous, DateTimeOffset now);
+}

@@ -1,0 +1,8 @@
+namespace SignalRTicker.Server.Ticker;
+
+/// <summary>What the server calls on a connected client.</summary>
+public interface ITickerClient
+{
+    /// <summary>A price change of a symbol the connection is subscribed to.</summary>
+    Task Quote(Quote quote);
+}

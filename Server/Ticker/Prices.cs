@@ -1,0 +1,33 @@
+namespace SignalRTicker.Server.Ticker;
+
+/// <summary>Rounding and the derived fields of a quote.</summary>
+public static class Prices
+{
+    private static readonly string[] CryptoQuoteCurrencies = ["-BTC", "-ETH"];
+
+    /// <summary>Eight decimals when quoted in a crypto currency (ETH-BTC), two otherwise (fiat, as the contract says).</summary>
+    public static int Decimals(string symbol) =>
+        CryptoQuoteCurrencies.Any(suffix => symbol.EndsWith(suffix, StringComparison.Ordinal)) ? 8 : 2;
+
+    /// <summary>Rounds to the symbol's precision and never below its smallest step, so prices stay positive.</summary>
+    public static decimal Round(string symbol, decimal price)
+    {
+        var decimals = Decimals(symbol);
+        var smallest = 1m / (decimal)Math.Pow(10, decimals);
+        return Math.Max(smallest, Math.Round(price, decimals, MidpointRounding.ToEven));
+    }
+
+    /// <summary>A symbol's quote before its first tick: the rounded opening price, no change, sequence 0.</summary>
+    public static Quote Opening(string symbol, decimal price, DateTimeOffset timestamp)
+    {
+        var open = Round(symbol, price);
+        return new Quote(symbol, open, 0m, 0m, 0, timestamp);
+    }
+
+    public static Quote Quote(string symbol, decimal price, decimal open, long sequence, DateTimeOffset timestamp)
+    {
+        var change = price - open;
+        var changePercent = open == 0 ? 0 : Math.Round(change / open * 100m, 2);
+        return new Quote(symbol, price, change, changePercent, sequence, timestamp);
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace SignalRTicker.Server.Ticker;
+
+/// <summary>A geometric random walk: each tick moves the price by a small normally distributed fraction.</summary>
+public sealed class RandomWalkQuoteSource(IOptions<TickerOptions> options) : IQuoteSource
+{
+    public Quote Move(Quote previous, DateTimeOffset now)
+    {
+        var open = previous.Price - previous.Change;
+        var step = Math.Exp(options.Value.Volatility * NextGaussian());
+        var price = Prices.Round(previous.Symbol, previous.Price * (decimal)step);
+        return Prices.Quote(previous.Symbol, price, open, previous.Sequence + 1, now);
+    }
+
+    private static double NextGaussian()
+    {
+        // Box–Muller; Random.Shared is thread-safe.
+        var u1 = 1.0 - Random.Shared.NextDouble();
+        var u2 = Random.Shared.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+}

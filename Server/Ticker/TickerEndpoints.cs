@@ -1,0 +1,30 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SignalRTicker.Server.Auth;
+
+namespace SignalRTicker.Server.Ticker;
+
+public sealed record SymbolQuote(string Symbol, decimal Price, DateTimeOffset Timestamp);
+
+public static class TickerEndpoints
+{
+    public static IEndpointRouteBuilder MapTicker(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<TickerHub>(TickerHub.Path);
+
+        app.MapGet("/api/symbols", ListSymbols)
+            .WithTags("Ticker")
+            .RequireAuthorization(TickerPolicies.Subscriber);
+        return app;
+    }
+
+    /// <summary>The latest quote of each symbol the caller is entitled to.</summary>
+    private static Ok<SymbolQuote[]> ListSymbols(ClaimsPrincipal user, QuoteBook book)
+    {
+        var entitlements = Entitlements.Of(user);
+        return TypedResults.Ok<SymbolQuote[]>([.. book.Symbols
+            .Where(entitlements.Allows)
+            .Select(symbol => book[symbol])
+            .Select(q => new SymbolQuote(q.Symbol, q.Price, q.Timestamp))]);
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace SignalRTicker.Server.Ticker;
+
+public static class TickerExtensions
+{
+    /// <summary>The hub, the quote book and the feed that moves prices.</summary>
+    public static IHostApplicationBuilder AddTicker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TickerOptions>()
+            .BindConfiguration(TickerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<QuoteBook>();
+        builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
+        builder.Services.AddHostedService<QuoteFeedService>();
+
+        builder.Services.AddSignalR(options =>
+        {
+            // Detailed errors would show exception messages to clients; HubException messages are always sent.
+            options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+        });
+        return builder;
+    }
+}
