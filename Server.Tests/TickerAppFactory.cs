@@ -41,7 +41,7 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
     public string DatabaseFile => Path.Combine(_folder, "ticker.db");
 
-    public string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    public string SigningKey { get; init; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Extra configuration, applied on top of the defaults above.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
