@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SignalRTicker.Server.Ticker;
+
+namespace SignalRTicker.Server.Tests.Ticker;
+
+public sealed class RandomWalkQuoteSourceTests
+{
+    [Fact]
+    public void Move_StepsSequenceByOne_KeepsPricesPositiveAndRounded()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+        // A wild market, so rounding and the floor are exercised.
+        var source = new RandomWalkQuoteSource(Options.Create(new TickerOptions { Volatility = 0.1 }));
+        var quote = Prices.Opening("SOL-USD", 0.05m, time.GetUtcNow());
+
+        for (var i = 1; i <= 5_000; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            var next = source.Move(quote, time.GetUtcNow());
+
+            Assert.Equal(quote.Sequence + 1, next.Sequence);
+            Assert.True(next.Price > 0, $"tick {i}: price {next.Price}");
+            Assert.Equal(Math.Round(next.Price, 2), next.Price);
+            Assert.Equal(next.Price - 0.05m, next.Change);
+            Assert.Equal(time.GetUtcNow(), next.Timestamp);
+            quote = next;
+        }
+    }
+
+    [Fact]
+    public void Prices_CryptoQuotedSymbolsKeepEightDecimals() =>
+        Assert.Equal(0.05951234m, Prices.Round("ETH-BTC", 0.0595123449m));
+}
+
+/// <summary>The feed inside the real host: it ticks on fake time, survives failures and stops cleanly.</summary>
+public sealed class QuoteFeedServiceTests : IAsyncLifetime
+{
+    private readonly FlakySource _source = new();
+    private readonly TickerAppFactory _app;
+
+    public QuoteFeedServiceTests() =>
+        _app = new TickerAppFactory { TestServices = services => services.AddSingleton<IQuoteSource>(_source) };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Feed_FailureInOneTick_IsLoggedAndTheNextTickGoesOn()
+    {
+        var (hub, quotes) = await _app.ConnectAsync();
+        await using var _hub = hub;
+        await hub.InvokeAsync<Quote[]>(nameof(TickerHub.Subscribe), new[] { "BTC-USD", "ETH-USD" }).DefaultTimeout();
+
+        _app.Tick();
+        var first = await quotes.UntilAsync(q => q.Symbol == "ETH-USD");
+        _source.FailNext("BTC-USD");
+        _app.Tick();
+        var second = await quotes.UntilAsync(q => q.Symbol == "ETH-USD");
+        _app.Tick();
+        var third = await quotes.UntilAsync(q => q.Symbol == "ETH-USD");
+
+        Assert.Equal([1, 1], first.Select(q => q.Sequence));
+        Assert.Equal(["ETH-USD"], second.Select(q => q.Symbol));        // BTC-USD failed this tick, ETH-USD still moved
+        Assert.Equal([2, 3], third.Select(q => q.Sequence));             // BTC-USD resumes with no gap in its sequence
+    }
+
+    [Fact]
+    public async Task Feed_StopsCleanlyWithTheHost()
+    {
+        var feed = _app.Services.GetServices<IHostedService>().OfType<QuoteFeedService>().Single();
+        Assert.False(feed.ExecuteTask!.IsCompleted);
+
+        await _app.Services.GetRequiredService<IHost>().StopAsync().DefaultTimeout();
+
+        Assert.True(feed.ExecuteTask.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Feed_DoesNotWaitForASendThatNeverCompletes()
+    {
+        await using var app = new TickerAppFactory
+        {
+            // Sends to ETH-USD's group never complete, as with a client whose socket stopped draining.
+            TestServices = services => services.AddSingleton<IHubContext<TickerHub, ITickerClient>>(sp =>
+                new StuckGroupHubContext(sp.GetRequiredService<IHubContext<TickerHub>>(), Symbol.GroupName("ETH-USD"))),
+        };
+        var (hub, quotes) = await app.ConnectAsync();
+        await using var _hub = hub;
+        await hub.InvokeAsync<Quote[]>(nameof(TickerHub.Subscribe), new[] { "BTC-USD", "SOL-USD" }).DefaultTimeout();
+
+        for (var tick = 1; tick <= 20; tick++)
+        {
+            app.Tick();
+            var seen = await quotes.UntilAsync(q => q.Symbol == "SOL-USD");
+            Assert.Equal([tick, tick], seen.Select(q => q.Sequence));
+        }
+    }
+
+    /// <summary>The real hub context, except that one group's sends hang forever.</summary>
+    private sealed class StuckGroupHubContext(IHubContext<TickerHub> inner, string stuckGroup) : IHubContext<TickerHub, ITickerClient>
+    {
+        public IHubClients<ITickerClient> Clients { get; } = new StuckGroupClients(inner, stuckGroup);
+
+        public IGroupManager Groups => inner.Groups;
+    }
+
+    private sealed class StuckGroupClients(IHubContext<TickerHub> inner, string stuckGroup) : IHubClients<ITickerClient>
+    {
+        public ITickerClient Group(string groupName) => new Proxy(inner.Clients.Group(groupName), groupName == stuckGroup);
+
+        public ITickerClient All => throw new NotSupportedException();
+        public ITickerClient AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+        public ITickerClient Client(string connectionId) => throw new NotSupportedException();
+        public ITickerClient Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+        public ITickerClient GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+        public ITickerClient Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
+        public ITickerClient User(string userId) => throw new NotSupportedException();
+        public ITickerClient Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
+
+        private sealed class Proxy(IClientProxy inner, bool stuck) : ITickerClient
+        {
+            public Task Quote(Quote quote) =>
+                stuck ? new TaskCompletionSource().Task : inner.SendAsync(nameof(ITickerClient.Quote), quote);
+        }
+    }
+
+    /// <summary>The real random walk, except that it can be told to fail one symbol's next move.</summary>
+    private sealed class FlakySource : IQuoteSource
+    {
+        private readonly RandomWalkQuoteSource _walk = new(Options.Create(new TickerOptions()));
+        private string? _failNext;
+
+        public void FailNext(string symbol) => Volatile.Write(ref _failNext, symbol);
+
+        public Quote Move(Quote previous, DateTimeOffset now) =>
+            Interlocked.CompareExchange(ref _failNext, null, previous.Symbol) == previous.Symbol
+                ? throw new InvalidOperationException($"scripted failure for {previous.Symbol}")
+                : _walk.Move(previous, now);
+    }
+}
