@@ -23,10 +23,12 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     public const string DemoKey = "stk_test_demo_key_with_enough_length_0001";
     public const string AdminKey = "stk_test_admin_key_with_enough_length_0001";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "signalr-ticker-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _folder;
 
-    public TickerAppFactory(bool fakeTime = true, bool kestrel = false)
+    /// <param name="dataFolder">Share a data folder (database, development signing key) with an earlier host, to test restarts.</param>
+    public TickerAppFactory(bool fakeTime = true, bool kestrel = false, string? dataFolder = null)
     {
+        _folder = dataFolder ?? NewDataFolder();
         Time = fakeTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero } : null;
         Kestrel = kestrel;
         if (kestrel)
@@ -35,13 +37,21 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
         }
     }
 
+    public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "signalr-ticker-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Keep the data folder after disposal, for a second host to start from it.</summary>
+    public bool KeepData { get; init; }
+
+    public string Environment { get; init; } = "Development";
+
     public FakeTimeProvider? Time { get; }
 
     public bool Kestrel { get; }
 
     public string DatabaseFile => Path.Combine(_folder, "ticker.db");
 
-    public string SigningKey { get; init; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    /// <summary>Null leaves Auth:SigningKey unset, as on a fresh machine.</summary>
+    public string? SigningKey { get; init; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Extra configuration, applied on top of the defaults above.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
@@ -69,9 +79,13 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("ConnectionStrings:Ticker", $"Data Source={DatabaseFile}");
-        builder.UseSetting("Auth:SigningKey", SigningKey);
+        if (SigningKey is not null)
+        {
+            builder.UseSetting("Auth:SigningKey", SigningKey);
+        }
+
         builder.UseSetting("Auth:DemoApiKey", DemoKey);
         builder.UseSetting("Auth:AdminApiKey", AdminKey);
         if (Kestrel)
@@ -143,6 +157,11 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);

@@ -70,7 +70,7 @@ public sealed class HubAuthTests : IAsyncLifetime
     {
         var good = (await _app.GetTokenAsync()).AccessToken;
         var now = _app.Time!.GetUtcNow().UtcDateTime;
-        var key = new SymmetricSecurityKey(Convert.FromBase64String(_app.SigningKey));
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(_app.SigningKey!));
         string Forge(string issuer = "signalr-ticker", string audience = "signalr-ticker", DateTime? expires = null,
             SecurityKey? signingKey = null, string algorithm = SecurityAlgorithms.HmacSha256) =>
             new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -102,7 +102,7 @@ public sealed class HubAuthTests : IAsyncLifetime
     {
         var header = Base64UrlEncoder.Encode($"{{\"alg\":\"HS512\",\"kid\":\"{new JsonWebToken(good).Kid}\",\"typ\":\"JWT\"}}");
         var signingInput = header + "." + good.Split('.')[1];
-        var signature = System.Security.Cryptography.HMACSHA512.HashData(Convert.FromBase64String(_app.SigningKey), Encoding.ASCII.GetBytes(signingInput));
+        var signature = System.Security.Cryptography.HMACSHA512.HashData(Convert.FromBase64String(_app.SigningKey!), Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64UrlEncoder.Encode(signature);
     }
 }
