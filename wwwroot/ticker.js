@@ -93,7 +93,10 @@
         cache: "no-store",
       });
     } catch {
-      throw new PageError("The server is not reachable. Check that it is running; the page keeps trying.");
+      const server = new URL(document.baseURI).origin;
+      const hint = server === location.origin ? ""
+        : ` If it is running, check that its Cors:AllowedOrigins setting includes ${location.origin}.`;
+      throw new PageError(`The server at ${server} is not reachable; the page keeps trying.${hint}`);
     }
 
     const body = await response.json().catch(() => ({}));

@@ -54,6 +54,17 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
             await page.ExpectPriceToMoveAsync("BTC-USD");
         }
 
+        // The sparkline is drawn on the canvas, and fills it to the left edge once it holds a full window of prices.
+        await page.Page.WaitForFunctionAsync(
+            """
+            () => {
+              const canvas = document.querySelector('[data-symbol="BTC-USD"] canvas');
+              const ctx = canvas.getContext('2d');
+              const column = ctx.getImageData(0, 0, 3, canvas.height).data;
+              return column.some((value, i) => i % 4 === 3 && value > 0);
+            }
+            """);
+
         await Expect(page.Error).ToBeHiddenAsync();
         await Expect(page.Page.GetByTestId("api-key")).ToHaveValueAsync("");
         Assert.Empty(await page.Page.EvaluateAsync<string[]>(

@@ -36,10 +36,15 @@ public sealed class TickerPage : IAsyncDisposable
                 TokenResponses.Add(response.Status);
             }
         };
+        page.Console += (_, message) => Log.Enqueue($"console {message.Type}: {message.Text}");
+        page.RequestFailed += (_, request) => Log.Enqueue($"failed {request.Method} {request.Url}: {request.Failure}");
         page.SetDefaultTimeout(Timeout);
     }
 
     public IPage Page { get; }
+
+    /// <summary>Console messages and failed requests, for a failing test's output.</summary>
+    public ConcurrentQueue<string> Log { get; } = [];
 
     /// <summary>URLs of every HTTP request and WebSocket the page opened.</summary>
     public ConcurrentBag<string> Requests { get; } = [];
