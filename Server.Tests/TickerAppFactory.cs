@@ -25,15 +25,22 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
     private readonly string _folder;
 
+    /// <summary>False once a <see cref="Restarted"/> copy has taken over the folder, so disposing this one keeps it.</summary>
+    private bool _ownsFolder = true;
+
+    /// <param name="fakeTime">Run the feed and token lifetimes on a <see cref="FakeTimeProvider"/>.</param>
+    /// <param name="kestrel">Listen on a real loopback socket instead of the in-memory test server.</param>
+    /// <param name="port">With <paramref name="kestrel"/>, the loopback port; 0 picks a free one.</param>
     /// <param name="dataFolder">Share a data folder (database, development signing key) with an earlier host, to test restarts.</param>
-    public TickerAppFactory(bool fakeTime = true, bool kestrel = false, string? dataFolder = null)
+    public TickerAppFactory(bool fakeTime = true, bool kestrel = false, int port = 0, string? dataFolder = null)
     {
         _folder = dataFolder ?? NewDataFolder();
         Time = fakeTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero } : null;
         Kestrel = kestrel;
+        Port = port;
         if (kestrel)
         {
-            UseKestrel(0);
+            UseKestrel(port);
         }
     }
 
@@ -43,6 +50,22 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     public bool KeepData { get; init; }
 
     public string Environment { get; init; } = "Development";
+
+    /// <summary>The same database, signing key, settings and services, on <paramref name="port"/>.</summary>
+    private TickerAppFactory(TickerAppFactory previous, int port)
+        : this(fakeTime: false, kestrel: true, port, previous._folder)
+    {
+        SigningKey = previous.SigningKey;
+        Environment = previous.Environment;
+        TestServices = previous.TestServices;
+        foreach (var (key, value) in previous.Settings)
+        {
+            Settings[key] = value;
+        }
+    }
+
+    /// <summary>The configured loopback port (0: any free port).</summary>
+    public int Port { get; }
 
     public FakeTimeProvider? Time { get; }
 
@@ -90,7 +113,7 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:AdminApiKey", AdminKey);
         if (Kestrel)
         {
-            builder.UseUrls("http://127.0.0.1:0");
+            builder.UseUrls($"http://127.0.0.1:{Port}");
         }
 
         foreach (var (key, value) in Settings)
@@ -107,6 +130,23 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
             TestServices?.Invoke(services);
         });
+    }
+
+    /// <summary>
+    /// A new app that will listen on this one's port with this one's database and signing key, as a restarted server
+    /// would; tokens issued before the restart stay valid. Call it while this one runs, then dispose this one; the new
+    /// one starts when first used and takes over deleting the database folder.
+    /// </summary>
+    public TickerAppFactory Restarted()
+    {
+        if (!Kestrel || Time is not null)
+        {
+            throw new InvalidOperationException("Only a real-time Kestrel app can be restarted on the same port.");
+        }
+
+        var next = new TickerAppFactory(this, BaseAddress.Port);
+        _ownsFolder = false;
+        return next;
     }
 
     /// <summary>Moves fake time on by one feed interval, which makes the feed tick once.</summary>
@@ -157,7 +197,7 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (KeepData)
+        if (KeepData || !_ownsFolder)
         {
             return;
         }

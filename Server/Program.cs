@@ -1,4 +1,5 @@
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddErrors();
 builder.AddWebPage();
+builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
 builder.AddTicker();        // the hub, the quote book and the feed
@@ -18,6 +20,7 @@ var app = builder.Build();
 
 app.UseErrors();
 app.UseWebPage();
+app.UseTickerCors();        // before auth: preflights carry no token
 app.UseAuthentication();
 app.UseAuthorization();
 

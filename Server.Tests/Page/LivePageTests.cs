@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using static Microsoft.Playwright.Assertions;
+
+namespace SignalRTicker.Server.Tests.Page;
+
+[Collection(PageTestGroup.Name)]
+public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _cleanup = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var item in Enumerable.Reverse(_cleanup))
+        {
+            await item.DisposeAsync();
+        }
+    }
+
+    /// <summary>A real Kestrel server on a loopback port, ticking fast so tests see moves quickly.</summary>
+    private TickerAppFactory StartApp(Action<TickerAppFactory>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var app = new TickerAppFactory(fakeTime: false, kestrel: true) { TestServices = services };
+        app.Settings["Ticker:IntervalMs"] = "50";
+        app.Settings["RateLimits:TokenPerMinute"] = "1000";
+        configure?.Invoke(app);
+        _cleanup.Add(app);
+        return app;
+    }
+
+    private async Task<TickerPage> OpenAsync(TickerAppFactory app, int width = 1100, int height = 640)
+    {
+        var page = await TickerPage.OpenAsync(chromium, app.BaseAddress, width, height);
+        _cleanup.Add(page);
+        return page;
+    }
+
+    [ChromiumFact]
+    public async Task DemoKey_ShowsLiveRowsWithMovingPrices()
+    {
+        var app = StartApp();
+        var page = await OpenAsync(app);
+
+        await page.ConnectAsync(TickerAppFactory.DemoKey);
+
+        await page.ExpectConnectedAsync();
+        await Expect(page.Rows).ToHaveCountAsync(3);
+        await Expect(page.Row("BTC-USD")).ToBeVisibleAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await page.ExpectPriceToMoveAsync("BTC-USD");
+        }
+
+        // The sparkline is drawn on the canvas, and fills it to the left edge once it holds a full window of prices.
+        await page.Page.WaitForFunctionAsync(
+            """
+            () => {
+              const canvas = document.querySelector('[data-symbol="BTC-USD"] canvas');
+              const ctx = canvas.getContext('2d');
+              const column = ctx.getImageData(0, 0, 3, canvas.height).data;
+              return column.some((value, i) => i % 4 === 3 && value > 0);
+            }
+            """);
+
+        await Expect(page.Error).ToBeHiddenAsync();
+        await Expect(page.Page.GetByTestId("api-key")).ToHaveValueAsync("");
+        Assert.Empty(await page.Page.EvaluateAsync<string[]>(
+            "() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"));
+        Assert.DoesNotContain(TickerAppFactory.DemoKey, page.Page.Url, StringComparison.Ordinal);
+
+        var screenshot = await page.ScreenshotAsync("page.png");
+        if (Environment.GetEnvironmentVariable("TICKER_UPDATE_DOCS_SCREENSHOT") == "1")
+        {
+            File.Copy(screenshot, Path.Combine(Artifacts.RepositoryRoot, "docs", "page.png"), overwrite: true);
+        }
+    }
+
+    [ChromiumFact]
+    public async Task PhoneWidth_KeepsPriceAndRemoveButtonOnScreen()
+    {
+        var app = StartApp();
+        var page = await OpenAsync(app, width: 390, height: 800);
+
+        await page.ConnectAsync(TickerAppFactory.DemoKey);
+        await page.ExpectConnectedAsync();
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+
+        await Expect(page.Price("BTC-USD")).ToBeInViewportAsync();
+        await Expect(page.Row("BTC-USD").GetByTestId("remove")).ToBeInViewportAsync();
+        var overflows = await page.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflows, "The page scrolls sideways at phone width.");
+        await page.ScreenshotAsync("page-phone.png");
+    }
+
+    [ChromiumFact]
+    public async Task SubscribeAndRemove_AddAndDropRows()
+    {
+        var app = StartApp();
+        var page = await OpenAsync(app);
+        await page.ConnectAsync(TickerAppFactory.DemoKey);
+        await page.ExpectConnectedAsync();
+        await Expect(page.Rows).ToHaveCountAsync(3);
+
+        await page.Page.GetByTestId("symbol-input").FillAsync("link-usd");
+        await page.Page.GetByTestId("subscribe").ClickAsync();
+
+        await Expect(page.Rows).ToHaveCountAsync(4);
+        await page.ExpectPriceToMoveAsync("LINK-USD");
+        await Expect(page.Page.GetByTestId("symbol-input")).ToHaveValueAsync("");
+
+        await page.Row("ETH-USD").GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Remove ETH-USD" }).ClickAsync();
+
+        await Expect(page.Rows).ToHaveCountAsync(3);
+        await Expect(page.Row("ETH-USD")).ToHaveCountAsync(0);
+        Assert.Equal(["BTC-USD", "SOL-USD", "LINK-USD"], await page.Rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.symbol)"));
+        // The hub really dropped it: once in-flight quotes are through, only the other symbols keep arriving.
+        await WaitUntilAsync(() => page.FramesSinceLast("\"ETH-USD\"", "\"BTC-USD\"") >= 10, TimeSpan.FromSeconds(10));
+        await Expect(page.Error).ToBeHiddenAsync();
+    }
+
+    [ChromiumFact]
+    public async Task BadKey_ShowsError()
+    {
+        var app = StartApp();
+        var page = await OpenAsync(app);
+
+        await page.ConnectAsync("stk_this_key_does_not_exist_0000000000");
+
+        await Expect(page.Error).ToBeVisibleAsync();
+        await Expect(page.Error).ToContainTextAsync("API key was not accepted");
+        await Expect(page.Status).ToHaveAttributeAsync("data-state", "disconnected");
+        Assert.Contains(401, page.TokenResponses);
+    }
+
+    [ChromiumFact]
+    public async Task NotEntitledSymbol_ShowsTheHubsReason()
+    {
+        var app = StartApp();
+        var key = await app.CreateKeyAsync("user", "BTC-USD");
+        var page = await OpenAsync(app);
+        await page.ConnectAsync(key);
+        await page.ExpectConnectedAsync();
+        await Expect(page.Rows).ToHaveCountAsync(1);
+
+        await page.Page.GetByTestId("symbol-input").FillAsync("ETH-USD");
+        await page.Page.GetByTestId("subscribe").ClickAsync();
+
+        await Expect(page.Error).ToBeVisibleAsync();
+        await Expect(page.Error).ToContainTextAsync("'ETH-USD' is not included in your API key's entitlements");
+        await Expect(page.Rows).ToHaveCountAsync(1);
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+    }
+
+    [ChromiumFact]
+    public async Task Page_MakesNoRequestOutsideTheServersOrigin()
+    {
+        var app = StartApp();
+        var page = await OpenAsync(app);
+        await page.ConnectAsync(TickerAppFactory.DemoKey);
+        await page.ExpectConnectedAsync();
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+
+        var http = app.BaseAddress.GetLeftPart(UriPartial.Authority) + "/";
+        var ws = "ws" + http[4..];
+        var outside = page.Requests.Where(url => !url.StartsWith(http, StringComparison.Ordinal)
+                                                 && !url.StartsWith(ws, StringComparison.Ordinal)
+                                                 && !url.StartsWith("data:", StringComparison.Ordinal)).ToList();
+        Assert.Empty(outside);
+        Assert.Contains(page.Requests, url => url.StartsWith(http + "lib/signalr/signalr.min.js", StringComparison.Ordinal));
+        // The token rides in the query only on the WebSocket, as the contract's browser path says.
+        Assert.Contains(page.Requests, url => url.StartsWith(ws + "hubs/ticker", StringComparison.Ordinal) && url.Contains("access_token=", StringComparison.Ordinal));
+    }
+
+    [ChromiumFact]
+    public async Task ShortLivedToken_IsReplacedWithNoVisibleError()
+    {
+        var app = StartApp(a => a.Settings["Auth:TokenLifetime"] = "00:00:05");
+        var page = await OpenAsync(app);
+        await page.ConnectAsync(TickerAppFactory.DemoKey);
+        await page.ExpectConnectedAsync();
+
+        // The page renews ahead of expiry (4 s into a 5 s token); by the third token the first one has expired.
+        await WaitUntilAsync(() => page.TokenResponses.Count(s => s == 200) >= 3, TimeSpan.FromSeconds(20));
+
+        await page.ExpectConnectedAsync();
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+        await Expect(page.Error).ToBeHiddenAsync();
+        Assert.DoesNotContain(page.TokenResponses, status => status != 200);
+    }
+
+    [ChromiumFact]
+    public async Task ServerClosesTheConnection_PageGetsANewTokenAndComesBack()
+    {
+        var hubs = new ConnectionTracker();
+        var app = StartApp(services: services =>
+        {
+            services.AddSingleton(hubs);
+            services.Configure<HubOptions>(options => options.AddFilter(hubs));
+        });
+        var page = await OpenAsync(app);
+        await page.ConnectAsync(TickerAppFactory.DemoKey);
+        await page.ExpectConnectedAsync();
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+        var tokensBefore = page.TokenResponses.Count;
+
+        // What the server does when a token expires or is revoked: close without allowing a reconnect.
+        Assert.True(hubs.AbortAll() > 0);
+
+        await WaitUntilAsync(() => page.TokenResponses.Count > tokensBefore, TimeSpan.FromSeconds(15));
+        await page.ExpectConnectedAsync();
+        await WaitUntilAsync(() => !hubs.IsEmpty, TimeSpan.FromSeconds(15));
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+        await Expect(page.Rows).ToHaveCountAsync(3);
+        await Expect(page.Error).ToBeHiddenAsync();
+    }
+
+    /// <summary>Polls a condition on this side of the browser, with a deadline.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (!condition())
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The condition was not met within {timeout.TotalSeconds} s.");
+            }
+        }
+    }
+}
+
+/// <summary>Remembers each live hub connection so a test can close them from the server side.</summary>
+public sealed class ConnectionTracker : IHubFilter
+{
+    private readonly ConcurrentDictionary<string, HubCallerContext> _connections = new();
+
+    public bool IsEmpty => _connections.IsEmpty;
+
+    public int AbortAll()
+    {
+        var count = 0;
+        foreach (var (id, context) in _connections)
+        {
+            if (_connections.TryRemove(id, out _))
+            {
+                context.Abort();
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        _connections[context.Context.ConnectionId] = context.Context;
+        return next(context);
+    }
+
+    public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        _connections.TryRemove(context.Context.ConnectionId, out _);
+        return next(context, exception);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SignalRTicker.Server.Tests.Page;
+
+/// <summary>The page in one fresh browser context, with every request it makes recorded.</summary>
+public sealed class TickerPage : IAsyncDisposable
+{
+    /// <summary>Every wait in a page test is for a condition, with this deadline unless the test says otherwise.</summary>
+    public const float Timeout = 15_000;
+
+    private readonly IBrowserContext _context;
+    private readonly List<string> _frames = [];
+
+    private TickerPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Request += (_, request) => Requests.Add(request.Url);
+        page.WebSocket += (_, socket) =>
+        {
+            Requests.Add(socket.Url);
+            socket.FrameReceived += (_, frame) =>
+            {
+                lock (_frames)
+                {
+                    _frames.Add(frame.Text ?? "");
+                }
+            };
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Url.EndsWith("/api/auth/token", StringComparison.Ordinal) && response.Request.Method == "POST")
+            {
+                TokenResponses.Add(response.Status);
+            }
+        };
+        page.Console += (_, message) => Log.Enqueue($"console {message.Type}: {message.Text}");
+        page.RequestFailed += (_, request) => Log.Enqueue($"failed {request.Method} {request.Url}: {request.Failure}");
+        page.SetDefaultTimeout(Timeout);
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>Console messages and failed requests, for a failing test's output.</summary>
+    public ConcurrentQueue<string> Log { get; } = [];
+
+    /// <summary>URLs of every HTTP request and WebSocket the page opened.</summary>
+    public ConcurrentBag<string> Requests { get; } = [];
+
+    /// <summary>Status codes of the page's token requests, in any order.</summary>
+    public ConcurrentBag<int> TokenResponses { get; } = [];
+
+    /// <summary>How many received frames mention <paramref name="other"/> after the last one that mentions <paramref name="gone"/>.</summary>
+    public int FramesSinceLast(string gone, string other)
+    {
+        lock (_frames)
+        {
+            var last = _frames.FindLastIndex(f => f.Contains(gone, StringComparison.Ordinal));
+            return _frames.Skip(last + 1).Count(f => f.Contains(other, StringComparison.Ordinal));
+        }
+    }
+
+    public ILocator Status => Page.GetByTestId("status");
+
+    public ILocator Error => Page.GetByTestId("error");
+
+    public ILocator Rows => Page.GetByTestId("quote-row");
+
+    public ILocator Row(string symbol) => Page.Locator($"[data-testid=quote-row][data-symbol=\"{symbol}\"]");
+
+    public ILocator Price(string symbol) => Row(symbol).GetByTestId("price");
+
+    public static async Task<TickerPage> OpenAsync(Chromium chromium, Uri url, int width = 1100, int height = 640)
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = ColorScheme.Dark,
+        });
+        var page = new TickerPage(context, await context.NewPageAsync());
+        await page.Page.GotoAsync(url.ToString());
+        return page;
+    }
+
+    public async Task ConnectAsync(string apiKey)
+    {
+        await Page.GetByTestId("api-key").FillAsync(apiKey);
+        await Page.GetByTestId("connect").ClickAsync();
+    }
+
+    public async Task ExpectConnectedAsync(float timeout = Timeout)
+    {
+        await Expect(Status).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = timeout });
+        await Expect(Status).ToContainTextAsync("connected");
+    }
+
+    /// <summary>Waits until the symbol's price shows a value other than the one it shows now.</summary>
+    public async Task ExpectPriceToMoveAsync(string symbol, float timeout = Timeout)
+    {
+        var price = Price(symbol);
+        await Expect(price).Not.ToHaveTextAsync("–", new() { Timeout = timeout });
+        var before = await price.TextContentAsync();
+        await Expect(price).Not.ToHaveTextAsync(before!, new() { Timeout = timeout });
+    }
+
+    /// <summary>Saves a screenshot under the repository's TestResults/page (ignored by git), and returns its path.</summary>
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        var path = Path.Combine(Artifacts.Folder, name);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
+
+/// <summary>Where the page tests leave their screenshots.</summary>
+public static class Artifacts
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string Folder { get; } = Directory.CreateDirectory(Path.Combine(RepositoryRoot, "TestResults", "page")).FullName;
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SignalRTicker.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return AppContext.BaseDirectory;
+    }
+}
