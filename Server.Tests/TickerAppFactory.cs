@@ -25,15 +25,21 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "signalr-ticker-tests", Guid.NewGuid().ToString("N"));
 
-    public TickerAppFactory(bool fakeTime = true, bool kestrel = false)
+    /// <param name="fakeTime">Run the feed and token lifetimes on a <see cref="FakeTimeProvider"/>.</param>
+    /// <param name="kestrel">Listen on a loopback port instead of the in-memory test server.</param>
+    /// <param name="port">With <paramref name="kestrel"/>, a fixed port (0 picks a free one): lets a test stop a server and start another where clients expect it.</param>
+    public TickerAppFactory(bool fakeTime = true, bool kestrel = false, int port = 0)
     {
         Time = fakeTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero } : null;
         Kestrel = kestrel;
+        Port = port;
         if (kestrel)
         {
-            UseKestrel(0);
+            UseKestrel(port);
         }
     }
+
+    public int Port { get; }
 
     public FakeTimeProvider? Time { get; }
 
@@ -76,7 +82,7 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Auth:AdminApiKey", AdminKey);
         if (Kestrel)
         {
-            builder.UseUrls("http://127.0.0.1:0");
+            builder.UseUrls($"http://127.0.0.1:{Port}");
         }
 
         foreach (var (key, value) in Settings)

@@ -41,7 +41,7 @@ public sealed class JsonLinesView(TextWriter output, TextWriter? diagnostics = n
             }
             catch (IOException)
             {
-                // The reader closed the pipe (| head -5): stop, as other command-line tools do.
+                // The output has gone away (a closed file or pipe): stop rather than drop quotes silently.
                 _outputGone.TrySetResult();
             }
         }
