@@ -49,6 +49,7 @@ public sealed class TickerConnection : IAsyncDisposable
     private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seenOnThisConnection = new(StringComparer.Ordinal);
     private TaskCompletionSource<Exception?> _closed = NewClosedSource();
+    private CancellationToken _runCancellation;
     private long _quotes, _duplicates, _gaps, _missed;
     private int _reconnects, _tokensIssued, _running;
 
@@ -72,8 +73,8 @@ public sealed class TickerConnection : IAsyncDisposable
             .WithUrl(new Uri(options.ServerUrl, options.HubPath), http =>
             {
                 http.Transports = HttpTransportType.WebSockets;
-                http.SkipNegotiation = false;
-                http.AccessTokenProvider = async () => (await _tokens.GetAsync(CancellationToken.None)).Value;
+                // Called on every (re)connect: the cached token while fresh, else a new one.
+                http.AccessTokenProvider = async () => (await _tokens.GetAsync(_runCancellation)).Value;
             });
         builder.Services.AddSingleton(loggerFactory);
         _ = options.Protocol switch
@@ -115,6 +116,7 @@ public sealed class TickerConnection : IAsyncDisposable
             throw new InvalidOperationException("This connection is already running.");
         }
 
+        _runCancellation = cancellationToken;
         var failures = 0;
         var connectedOnce = false;
         var since = _time.GetTimestamp();
