@@ -1,0 +1,336 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SignalRTicker.Server.Ticker;
+
+namespace SignalRTicker.Client.Connection;
+
+public enum TickerConnectionState
+{
+    Connecting,
+    Connected,
+    Reconnecting,
+    Stopped,
+}
+
+/// <summary>A change of state; when reconnecting, which attempt comes next, after how long, and why.</summary>
+public sealed record TickerConnectionStatus(TickerConnectionState State, int Attempt = 0, TimeSpan? RetryIn = null, string? Reason = null);
+
+/// <summary>Counters since the connection was created. A gap is a jump in a symbol's sequence; a duplicate is a repeat.</summary>
+public sealed record TickerConnectionStats(long QuotesReceived, long Duplicates, long Gaps, long MissedQuotes, int Reconnects, int TokensIssued);
+
+/// <summary>
+/// A live feed of quotes that keeps itself alive: exchanges the API key for a token (and refreshes it before it
+/// expires), connects over WebSockets with the token as a Bearer header, subscribes, and after any drop or close
+/// reconnects with backoff and subscribes again. Quotes arrive in sequence order per symbol; repeats are dropped,
+/// jumps are counted as gaps, and a server restart (sequences begin again) is followed. Fails for good only with a <see cref="TickerClientException"/>.
+/// </summary>
+/// <remarks>
+/// Reconnection is one loop of its own rather than <c>WithAutomaticReconnect</c>: SignalR's automatic reconnect
+/// covers a dropped connection only, not a first start that fails nor a close the server asks not to retry
+/// (an expired token), and groups have to be joined again either way. The same <see cref="IRetryPolicy"/> paces all three.
+/// </remarks>
+public sealed class TickerConnection : IAsyncDisposable
+{
+    private const string SubscribeMethod = "Subscribe";
+
+    private readonly TickerConnectionOptions _options;
+    private readonly TokenClient _tokens;
+    private readonly BackoffRetryPolicy _retryPolicy;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HubConnection _hub;
+    private readonly Lock _sequenceLock = new();
+    private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seenOnThisConnection = new(StringComparer.Ordinal);
+    private TaskCompletionSource<Exception?> _closed = NewClosedSource();
+    private CancellationToken _runCancellation;
+    private long _quotes, _duplicates, _gaps, _missed;
+    private int _reconnects, _tokensIssued, _running;
+
+    public TickerConnection(TickerConnectionOptions options, HttpClient http, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(http);
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<TickerConnection>();
+        _retryPolicy = new BackoffRetryPolicy(options.InitialRetryDelay, options.MaxRetryDelay, options.MaxRetries);
+        _tokens = new TokenClient(http, options.ServerUrl, options.ApiKey, _time);
+        _tokens.TokenIssued += token =>
+        {
+            Interlocked.Increment(ref _tokensIssued);
+            TokenIssued?.Invoke(token);
+        };
+
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(options.ServerUrl, options.HubPath), http =>
+            {
+                http.Transports = HttpTransportType.WebSockets;
+                // Called on every (re)connect: the cached token while fresh, else a new one.
+                http.AccessTokenProvider = async () => (await _tokens.GetAsync(_runCancellation)).Value;
+            });
+        builder.Services.AddSingleton(loggerFactory);
+        _ = options.Protocol switch
+        {
+            // MessagePack: builder.AddMessagePackProtocol(), once the server offers it.
+            TickerProtocol.Json => builder.AddJsonProtocol(),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Protocol, "Unknown hub protocol."),
+        };
+        _hub = builder.Build();
+        _hub.On<Quote>(nameof(ITickerClient.Quote), Accept);
+        _hub.Closed += error =>
+        {
+            _closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Each quote in order, never a repeat. Raised on a SignalR thread: hand off, don't block.</summary>
+    public event Action<Quote>? QuoteReceived;
+
+    public event Action<TickerConnectionStatus>? StateChanged;
+
+    public event Action<AccessToken>? TokenIssued;
+
+    public TickerConnectionStatus Status { get; private set; } = new(TickerConnectionState.Stopped);
+
+    public TickerConnectionStats Stats => new(
+        Interlocked.Read(ref _quotes), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _gaps),
+        Interlocked.Read(ref _missed), Volatile.Read(ref _reconnects), Volatile.Read(ref _tokensIssued));
+
+    /// <summary>
+    /// Connects and keeps the feed alive until <paramref name="cancellationToken"/> is cancelled (then disconnects
+    /// cleanly and throws <see cref="OperationCanceledException"/>) or a <see cref="TickerClientException"/> says why it cannot.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("This connection is already running.");
+        }
+
+        _runCancellation = cancellationToken;
+        var failures = 0;
+        var connectedOnce = false;
+        var since = _time.GetTimestamp();
+        try
+        {
+            SetStatus(new(TickerConnectionState.Connecting));
+            while (true)
+            {
+                Exception? reason;
+                try
+                {
+                    await ConnectAndSubscribeAsync(cancellationToken);
+                    if (connectedOnce)
+                    {
+                        Interlocked.Increment(ref _reconnects);
+                    }
+
+                    connectedOnce = true;
+                    failures = 0;
+                    SetStatus(new(TickerConnectionState.Connected));
+                    reason = await KeepAliveAsync(cancellationToken);
+                    since = _time.GetTimestamp();
+                }
+                catch (Exception ex) when (IsTransient(ex, cancellationToken))
+                {
+                    reason = ex;
+                    await StopHubAsync();
+                }
+
+                var delay = _retryPolicy.NextRetryDelay(new RetryContext
+                {
+                    PreviousRetryCount = failures,
+                    ElapsedTime = _time.GetElapsedTime(since),
+                    RetryReason = reason,
+                });
+                if (delay is null)
+                {
+                    throw new TickerClientException(TickerFailure.Unreachable,
+                        $"Could not reach {_options.ServerUrl} after {failures + 1} attempt(s): {Describe(reason)}", reason);
+                }
+
+                failures++;
+                SetStatus(new(TickerConnectionState.Reconnecting, failures, delay, Describe(reason)));
+                await Task.Delay(delay.Value, _time, cancellationToken);
+            }
+        }
+        finally
+        {
+            await StopHubAsync();
+            SetStatus(new(TickerConnectionState.Stopped));
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
+    {
+        _closed = NewClosedSource();
+        lock (_sequenceLock)
+        {
+            _seenOnThisConnection.Clear();
+        }
+
+        await _hub.StartAsync(cancellationToken);
+        Quote[] snapshot;
+        try
+        {
+            snapshot = await _hub.InvokeAsync<Quote[]>(SubscribeMethod, _options.Symbols.ToArray(), cancellationToken);
+        }
+        catch (HubException ex)
+        {
+            throw new TickerClientException(TickerFailure.SubscriptionRefused, $"Subscription refused: {HubMessage(ex)}", ex);
+        }
+
+        foreach (var quote in snapshot)
+        {
+            Accept(quote);
+        }
+    }
+
+    /// <summary>Refreshes the token ahead of expiry while connected; returns why the connection closed.</summary>
+    private async Task<Exception?> KeepAliveAsync(CancellationToken cancellationToken)
+    {
+        var closed = _closed.Task;
+        while (true)
+        {
+            var refreshAt = _tokens.Current?.RefreshAt ?? _time.GetUtcNow();
+            var wait = refreshAt - _time.GetUtcNow();
+            using var refreshDue = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, refreshDue.Token);
+            if (await Task.WhenAny(closed, timer) == closed)
+            {
+                await refreshDue.CancelAsync();
+                return await closed;
+            }
+
+            await timer; // throws if the caller cancelled
+            try
+            {
+                // A fresh token now means the reconnect after the server closes the connection at expiry needs no round trip.
+                await _tokens.GetAsync(cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                _logger.LogWarning(ex, "Token refresh failed; retrying when the connection next needs a token");
+                _tokens.Invalidate();
+                var retry = Task.Delay(_options.InitialRetryDelay * 4, _time, cancellationToken);
+                if (await Task.WhenAny(closed, retry) == closed)
+                {
+                    return await closed;
+                }
+
+                await retry;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts and forwards a quote unless it was seen already (a Subscribe snapshot may repeat a pushed quote). The first
+    /// quote of a symbol on a new connection may go backwards: the server restarted and its sequences began again.
+    /// </summary>
+    private void Accept(Quote quote)
+    {
+        lock (_sequenceLock)
+        {
+            var firstOnThisConnection = _seenOnThisConnection.Add(quote.Symbol);
+            if (_last.TryGetValue(quote.Symbol, out var last))
+            {
+                var restarted = firstOnThisConnection && (quote.Sequence < last.Sequence || (quote.Sequence == last.Sequence && quote != last));
+                if (!restarted && quote.Sequence <= last.Sequence)
+                {
+                    Interlocked.Increment(ref _duplicates);
+                    return;
+                }
+
+                if (!restarted && quote.Sequence > last.Sequence + 1)
+                {
+                    Interlocked.Increment(ref _gaps);
+                    Interlocked.Add(ref _missed, quote.Sequence - last.Sequence - 1);
+                }
+            }
+
+            _last[quote.Symbol] = quote;
+            Interlocked.Increment(ref _quotes);
+            QuoteReceived?.Invoke(quote);
+        }
+    }
+
+    private bool IsTransient(Exception ex, CancellationToken cancellationToken)
+    {
+        switch (ex)
+        {
+            case HttpRequestException { StatusCode: HttpStatusCode.Unauthorized }:
+                // The hub rejected a token the token endpoint issued: the server restarted with a new signing key,
+                // or the token expired on the way. A new token is the fix; a bad key fails at the token endpoint.
+                _tokens.Invalidate();
+                return true;
+            case HttpRequestException or WebSocketException or IOException or TimeoutException:
+                return true;
+            case OperationCanceledException:
+                return !cancellationToken.IsCancellationRequested;
+            case InvalidOperationException when _hub.State != HubConnectionState.Connected:
+                // SignalR's answer to an invocation on a connection that has just closed.
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task StopHubAsync()
+    {
+        if (_hub.State == HubConnectionState.Disconnected)
+        {
+            return;
+        }
+
+        // Stopping sends a close message; bounded, so a dead server cannot hold up Ctrl+C.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+        try
+        {
+            await _hub.StopAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            _logger.LogWarning("The connection did not stop within 5 seconds");
+        }
+    }
+
+    private void SetStatus(TickerConnectionStatus status)
+    {
+        Status = status;
+        StateChanged?.Invoke(status);
+    }
+
+    private static string Describe(Exception? reason) => reason switch
+    {
+        null => "the server closed the connection",
+        HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status} {status}",
+        _ => (reason.InnerException?.Message ?? reason.Message).ReplaceLineEndings(" "),
+    };
+
+    /// <summary>SignalR prefixes the hub's message ("An unexpected error occurred invoking 'Subscribe' on the server. HubException: ...").</summary>
+    private static string HubMessage(HubException ex)
+    {
+        const string Marker = "HubException: ";
+        var message = ex.Message;
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        return (at >= 0 ? message[(at + Marker.Length)..] : message).ReplaceLineEndings(" ");
+    }
+
+    private static TaskCompletionSource<Exception?> NewClosedSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        _tokens.Dispose();
+    }
+}

@@ -1,0 +1,99 @@
+extern alias client;
+
+using System.Threading.Channels;
+using client::SignalRTicker.Client.Connection;
+using ClientQuote = client::SignalRTicker.Server.Ticker.Quote;
+
+namespace SignalRTicker.Server.Tests.Client;
+
+/// <summary>Runs the console client's <see cref="TickerConnection"/> in the background and records what it reports.</summary>
+public sealed class ClientHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HttpClient _http = new();
+    private readonly Channel<ClientQuote> _quotes = Channel.CreateUnbounded<ClientQuote>();
+    private readonly Channel<TickerConnectionStatus> _states = Channel.CreateUnbounded<TickerConnectionStatus>();
+    private readonly Channel<AccessToken> _tokens = Channel.CreateUnbounded<AccessToken>();
+
+    public ClientHarness(TickerConnectionOptions options)
+    {
+        Connection = new TickerConnection(options, _http);
+        Connection.QuoteReceived += quote => _quotes.Writer.TryWrite(quote);
+        Connection.StateChanged += state => _states.Writer.TryWrite(state);
+        Connection.TokenIssued += token => _tokens.Writer.TryWrite(token);
+        Run = Connection.RunAsync(_stop.Token);
+    }
+
+    public ClientHarness(Uri server, params string[] symbols)
+        : this(Options(server, TickerAppFactory.DemoKey, symbols))
+    {
+    }
+
+    public TickerConnection Connection { get; }
+
+    /// <summary>The running connection: faults with a <see cref="TickerClientException"/> when it gives up.</summary>
+    public Task Run { get; }
+
+    /// <summary>Short retry delays, so a test that waits for a reconnect waits for a fraction of a second.</summary>
+    public static TickerConnectionOptions Options(Uri server, string apiKey, params string[] symbols) =>
+        new(server, apiKey, symbols) { InitialRetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500) };
+
+    public Task<ClientQuote> NextQuoteAsync() => ReadUntilAsync(_quotes, _ => true);
+
+    public Task<ClientQuote> NextQuoteAsync(Func<ClientQuote, bool> match) => ReadUntilAsync(_quotes, match);
+
+    public Task<TickerConnectionStatus> NextStateAsync(TickerConnectionState state) => ReadUntilAsync(_states, s => s.State == state);
+
+    public Task<AccessToken> NextTokenAsync() => ReadUntilAsync(_tokens, _ => true);
+
+    /// <summary>Reads until a match or the default timeout; the run's own failure surfaces instead of a timeout.</summary>
+    private async Task<T> ReadUntilAsync<T>(Channel<T> channel, Func<T, bool> match)
+    {
+        using var deadline = new CancellationTokenSource(TaskTimeoutExtensions.DefaultTimeoutSpan);
+        var read = 0;
+        while (true)
+        {
+            var next = channel.Reader.ReadAsync(deadline.Token).AsTask();
+            if (await Task.WhenAny(next, Run) == Run && !next.IsCompleted)
+            {
+                await Run; // throws why the connection gave up
+                throw new InvalidOperationException("The connection stopped without an error.");
+            }
+
+            try
+            {
+                var item = await next;
+                read++;
+                if (match(item))
+                {
+                    return item;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching {typeof(T).Name} within {TaskTimeoutExtensions.DefaultTimeoutSpan.TotalSeconds}s; read {read}. State: {Connection.Status}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await Run.DefaultTimeout();
+        }
+        catch (OperationCanceledException)
+        {
+            // How a cancelled run ends.
+        }
+        catch (TickerClientException)
+        {
+            // The test has already looked at this failure.
+        }
+
+        await Connection.DisposeAsync();
+        _http.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace SignalRTicker.Server.Tests.Client;
+
+/// <summary>A hub filter that sees every connection and call, so a test can drop connections from the server side.</summary>
+public sealed class ConnectionTracker : IHubFilter
+{
+    private readonly ConcurrentDictionary<string, HubCallerContext> _open = new();
+    private readonly ConcurrentQueue<(string ConnectionId, string Method)> _calls = new();
+
+    public IReadOnlyCollection<HubCallerContext> Open => [.. _open.Values];
+
+    public IReadOnlyList<(string ConnectionId, string Method)> Calls => [.. _calls];
+
+    /// <summary>Aborts every open connection, as a crashing proxy or a network drop would.</summary>
+    public int AbortAll()
+    {
+        var open = _open.Values.ToList();
+        foreach (var context in open)
+        {
+            context.Abort();
+        }
+
+        return open.Count;
+    }
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        _calls.Enqueue((invocationContext.Context.ConnectionId, invocationContext.HubMethodName));
+        return await next(invocationContext);
+    }
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        _open[context.Context.ConnectionId] = context.Context;
+        return next(context);
+    }
+
+    public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        _open.TryRemove(context.Context.ConnectionId, out _);
+        return next(context, exception);
+    }
+}

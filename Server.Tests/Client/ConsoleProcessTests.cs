@@ -1,0 +1,179 @@
+extern alias client;
+
+using System.Diagnostics;
+using System.Text.Json;
+using client::SignalRTicker.Client;
+using ClientQuote = client::SignalRTicker.Server.Ticker.Quote;
+
+namespace SignalRTicker.Server.Tests.Client;
+
+/// <summary>The built console program, run as a process against a real server.</summary>
+public sealed class ConsoleProcessTests : IAsyncLifetime
+{
+    private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task JsonOutput_PrintsOneQuotePerLine_WithRisingSequence()
+    {
+        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
+        try
+        {
+            var quotes = new List<ClientQuote>();
+            using var deadline = new CancellationTokenSource(TaskTimeoutExtensions.DefaultTimeoutSpan);
+            while (quotes.Count < 3)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(deadline.Token)
+                    ?? throw new InvalidOperationException($"The client exited ({ExitCode(process)}): {await process.StandardError.ReadToEndAsync(deadline.Token)}");
+                quotes.Add(JsonSerializer.Deserialize<ClientQuote>(line, JsonSerializerOptions.Web)!);
+                using var json = JsonDocument.Parse(line);
+                Assert.Equal(
+                    ["symbol", "price", "change", "changePercent", "sequence", "timestamp"],
+                    json.RootElement.EnumerateObject().Select(p => p.Name));
+            }
+
+            Assert.All(quotes, q => Assert.Equal("BTC-USD", q.Symbol));
+            Assert.All(quotes, q => Assert.True(q.Price > 0));
+            Assert.True(quotes.Zip(quotes.Skip(1)).All(pair => pair.Second.Sequence > pair.First.Sequence),
+                string.Join(", ", quotes.Select(q => q.Sequence)));
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
+    public async Task Interrupt_DisconnectsCleanlyAndExitsZero()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Ctrl+C cannot be sent to one process there; on Linux and macOS it is SIGINT.
+        }
+
+        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
+        try
+        {
+            Assert.NotNull(await process.StandardOutput.ReadLineAsync().DefaultTimeout());
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync().DefaultTimeout();
+            }
+
+            var (exitCode, _, stderr) = await WaitForExitAsync(process);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal("", stderr);
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
+    public async Task BadKey_ExitsWithTheAuthenticationCodeAndOneLineOnStderr()
+    {
+        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", "stk_not_a_real_key", "--symbols", "BTC-USD", "--output", "json");
+        try
+        {
+            var (exitCode, stdout, stderr) = await WaitForExitAsync(process);
+
+            Assert.Equal(ExitCodes.Authentication, exitCode);
+            Assert.Equal("", stdout);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("401", line);
+            Assert.Contains("API key", line);
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
+    public async Task BadArguments_ExitWithCode2AndOneLineOnStderr()
+    {
+        using var process = StartClient("--api-key", "k", "--symbols", "BTC-USD", "--max-retries", "-1");
+        try
+        {
+            var (exitCode, _, stderr) = await WaitForExitAsync(process);
+
+            Assert.Equal(ExitCodes.BadArguments, exitCode);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("--max-retries", line);
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
+    public async Task Help_DocumentsEveryOptionAndTheExitCodes()
+    {
+        using var process = StartClient("--help");
+        try
+        {
+            var (exitCode, stdout, _) = await WaitForExitAsync(process);
+
+            Assert.Equal(0, exitCode);
+            foreach (var option in new[] { "--url", "--api-key", "TICKER_API_KEY", "--symbols", "--output", "--max-retries", "--protocol", "--verbose" })
+            {
+                Assert.Contains(option, stdout);
+            }
+
+            Assert.Contains("Exit codes:", stdout);
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    /// <summary>Runs the ticker-client.dll the build placed beside the tests, with no API key from this environment.</summary>
+    private static Process StartClient(params string[] arguments)
+    {
+        var client = Path.Combine(AppContext.BaseDirectory, "ticker-client.dll");
+        Assert.True(File.Exists(client), $"{client} was not built");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(client);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove(ClientCommandLine.ApiKeyVariable);
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> WaitForExitAsync(Process process)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
+        return (process.ExitCode, await stdout.DefaultTimeout(), await stderr.DefaultTimeout());
+    }
+
+    /// <summary>Ends the process this test started, by its own handle, and waits (with a deadline) until it has gone.</summary>
+    private static async Task KillAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync().DefaultTimeout();
+    }
+
+    private static string ExitCode(Process process) => process.HasExited ? $"exit code {process.ExitCode}" : "still running";
+}

@@ -1,0 +1,176 @@
+extern alias client;
+
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using client::SignalRTicker.Client;
+using client::SignalRTicker.Client.Connection;
+
+namespace SignalRTicker.Server.Tests.Client;
+
+/// <summary>The console client's reusable connection against a real server on a loopback port.</summary>
+public sealed class TickerConnectionTests : IAsyncLifetime
+{
+    private readonly ConnectionTracker _tracker = new();
+    private readonly TickerAppFactory _app;
+
+    public TickerConnectionTests()
+    {
+        _app = new TickerAppFactory(fakeTime: false, kestrel: true)
+        {
+            TestServices = services => services.Configure<HubOptions>(options => options.AddFilter(_tracker)),
+        };
+        _app.Settings["Ticker:IntervalMs"] = "20";
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Run_ReceivesQuotesForEverySubscribedSymbol_InSequence()
+    {
+        await using var client = new ClientHarness(_app.BaseAddress, "BTC-USD", "eth-usd");
+
+        var btc = await client.NextQuoteAsync(q => q.Symbol == "BTC-USD");
+        var eth = await client.NextQuoteAsync(q => q.Symbol == "ETH-USD");
+        var later = await client.NextQuoteAsync(q => q.Symbol == "BTC-USD" && q.Sequence > btc.Sequence);
+
+        Assert.True(btc.Price > 0 && eth.Price > 0);
+        Assert.True(later.Timestamp >= btc.Timestamp);
+        Assert.Equal(TickerConnectionState.Connected, client.Connection.Status.State);
+        Assert.True(client.Connection.Stats.QuotesReceived >= 3);
+        Assert.Equal(1, client.Connection.Stats.TokensIssued);
+    }
+
+    [Fact]
+    public async Task ServerDropsConnection_ReconnectsAndSubscribesAgain()
+    {
+        await using var client = new ClientHarness(_app.BaseAddress, "BTC-USD");
+        var before = await client.NextQuoteAsync();
+        var first = Assert.Single(_tracker.Open).ConnectionId;
+
+        Assert.Equal(1, _tracker.AbortAll());
+
+        await client.NextStateAsync(TickerConnectionState.Reconnecting);
+        await client.NextStateAsync(TickerConnectionState.Connected);
+        var reconnectedAt = DateTimeOffset.UtcNow;
+        var after = await client.NextQuoteAsync(q => q.Timestamp > reconnectedAt); // only the new connection can bring it
+
+        var second = Assert.Single(_tracker.Open).ConnectionId;
+        Assert.NotEqual(first, second);
+        Assert.Contains((second, "Subscribe"), _tracker.Calls);
+        Assert.Equal("BTC-USD", after.Symbol);
+        Assert.True(after.Sequence > before.Sequence);
+        Assert.Equal(1, client.Connection.Stats.Reconnects);
+    }
+
+    [Fact]
+    public async Task ShortLivedToken_IsRefreshedBeforeItExpires()
+    {
+        _app.Settings["Auth:TokenLifetime"] = "00:00:03";
+        await using var client = new ClientHarness(_app.BaseAddress, "BTC-USD");
+
+        var first = await client.NextTokenAsync();
+        await client.NextQuoteAsync();
+        var second = await client.NextTokenAsync();
+        var quote = await client.NextQuoteAsync(q => q.Timestamp > second.IssuedAt);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), first.ExpiresAt - first.IssuedAt);
+        Assert.True(second.IssuedAt < first.ExpiresAt, $"refreshed at {second.IssuedAt:O}, after the first token expired at {first.ExpiresAt:O}");
+        Assert.True(second.ExpiresAt > first.ExpiresAt);
+        Assert.Equal("BTC-USD", quote.Symbol);
+    }
+
+    [Fact]
+    public async Task ServerRestarts_ClientReconnectsWithANewTokenAndFollowsTheNewSequence()
+    {
+        var port = FreePort();
+        var first = new TickerAppFactory(fakeTime: false, kestrel: true, port: port);
+        await using var client = new ClientHarness(first.BaseAddress, "BTC-USD");
+        await client.NextQuoteAsync();
+
+        await first.DisposeAsync();
+        await client.NextStateAsync(TickerConnectionState.Reconnecting);
+        var restartedAt = DateTimeOffset.UtcNow;
+        await using var second = new TickerAppFactory(fakeTime: false, kestrel: true, port: port);
+        _ = second.BaseAddress; // starts it
+        await client.NextStateAsync(TickerConnectionState.Connected);
+        var after = await client.NextQuoteAsync(q => q.Timestamp > restartedAt); // skips the old server's last quotes
+        var next = await client.NextQuoteAsync();
+
+        // The new server signs with a new key, so the old token is refused and a new one fetched.
+        Assert.True(client.Connection.Stats.TokensIssued >= 2);
+        Assert.Equal("BTC-USD", after.Symbol);
+        Assert.Equal(after.Sequence + 1, next.Sequence);
+    }
+
+    [Fact]
+    public async Task BadKey_FailsWithTheAuthenticationExitCodeAndTheServersReason()
+    {
+        await using var client = new ClientHarness(ClientHarness.Options(_app.BaseAddress, "stk_not_a_real_key", "BTC-USD"));
+
+        var failure = await Assert.ThrowsAsync<TickerClientException>(() => client.Run.DefaultTimeout());
+
+        Assert.Equal(TickerFailure.Authentication, failure.Failure);
+        Assert.Equal(3, ExitCodes.For(failure.Failure));
+        Assert.Contains("401", failure.Message);
+        Assert.Contains("unknown or has been revoked", failure.Message);
+        Assert.DoesNotContain('\n', failure.Message);
+        Assert.DoesNotContain("stk_not_a_real_key", failure.Message);
+    }
+
+    [Fact]
+    public async Task NotEntitledSymbol_FailsWithTheSubscriptionExitCodeNamingTheSymbol()
+    {
+        var key = await _app.CreateKeyAsync("user", "BTC-USD");
+        await using var client = new ClientHarness(ClientHarness.Options(_app.BaseAddress, key, "BTC-USD", "ETH-USD"));
+
+        var failure = await Assert.ThrowsAsync<TickerClientException>(() => client.Run.DefaultTimeout());
+
+        Assert.Equal(TickerFailure.SubscriptionRefused, failure.Failure);
+        Assert.Equal(4, ExitCodes.For(failure.Failure));
+        Assert.StartsWith("Subscription refused: 'ETH-USD' is not included in your API key's entitlements", failure.Message);
+    }
+
+    [Fact]
+    public async Task UnreachableServer_GivesUpAfterMaxRetries()
+    {
+        var nobody = new Uri($"http://127.0.0.1:{FreePort()}/");
+        await using var client = new ClientHarness(ClientHarness.Options(nobody, TickerAppFactory.DemoKey, "BTC-USD") with { MaxRetries = 2 });
+
+        var failure = await Assert.ThrowsAsync<TickerClientException>(() => client.Run.DefaultTimeout());
+
+        Assert.Equal(TickerFailure.Unreachable, failure.Failure);
+        Assert.Equal(5, ExitCodes.For(failure.Failure));
+        Assert.Contains("after 3 attempt(s)", failure.Message);
+        Assert.Contains(nobody.ToString(), failure.Message);
+    }
+
+    [Fact]
+    public void RetryPolicy_BacksOffExponentiallyWithJitter_AndStopsOnlyWhenToldTo()
+    {
+        var forever = new BackoffRetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        var limited = new BackoffRetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), maxRetries: 3);
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var delay = forever.NextRetryDelay(new() { PreviousRetryCount = attempt })!.Value;
+            var ceiling = Math.Min(Math.Pow(2, attempt), 30);
+            Assert.InRange(delay.TotalSeconds, ceiling / 2, ceiling);
+        }
+
+        Assert.NotNull(forever.NextRetryDelay(new() { PreviousRetryCount = 10_000 }));
+        Assert.NotNull(limited.NextRetryDelay(new() { PreviousRetryCount = 2 }));
+        Assert.Null(limited.NextRetryDelay(new() { PreviousRetryCount = 3 }));
+    }
+
+    /// <summary>A loopback port nothing listens on (for a moment): bound, read, released.</summary>
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
