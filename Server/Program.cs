@@ -16,6 +16,9 @@ builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API a
 builder.AddTicker();        // the hub, the quote book and the feed
 builder.AddHealth();
 
+// `keys create|list|revoke` manages keys on the configured database, then exits instead of serving.
+if (await KeysCommand.TryRunAsync(args, builder)) return;
+
 var app = builder.Build();
 
 app.UseErrors();
@@ -25,6 +28,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapAuth();
+app.MapKeyAdmin();
 app.MapTicker();
 app.MapHealth();
 

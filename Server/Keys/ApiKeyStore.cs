@@ -38,6 +38,10 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
         return true;
     }
 
+    /// <summary>Every key, oldest first, revoked ones included.</summary>
+    public async Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await db.ApiKeys.AsNoTracking().ToListAsync(cancellationToken)).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)];
+
     /// <summary>Marks a key revoked; false when no such key exists. Revoking twice keeps the first time.</summary>
     public async Task<bool> RevokeAsync(Guid id, CancellationToken cancellationToken)
     {

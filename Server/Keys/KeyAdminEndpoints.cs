@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Revocation;
+
+namespace SignalRTicker.Server.Keys;
+
+public sealed record CreateKeyRequest(string? Name, string? Role, List<string?>? Symbols);
+
+/// <summary>The only response that ever carries the key itself.</summary>
+public sealed record CreatedKeyResponse(Guid Id, string Name, string Role, IReadOnlyList<string> Symbols, string ApiKey);
+
+/// <summary>A key as listed: never the key or its hash.</summary>
+public sealed record KeySummary(Guid Id, string Name, string Role, IReadOnlyList<string> Symbols, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Revoked);
+
+public static class KeyAdminEndpoints
+{
+    public static IEndpointRouteBuilder MapKeyAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/keys")
+            .WithTags("Admin")
+            .RequireAuthorization(TickerPolicies.Admin);
+
+        group.MapPost("/", Create)
+            .Accepts<CreateKeyRequest>("application/json")
+            .ProducesValidationProblem();
+        group.MapGet("/", List);
+        group.MapDelete("/{id:guid}", Revoke);
+        return app;
+    }
+
+    private static async Task<Results<Created<CreatedKeyResponse>, ValidationProblem>> Create(
+        CreateKeyRequest request, ApiKeyStore store, CancellationToken cancellationToken)
+    {
+        if (ApiKeyRules.Validate(request.Name, request.Role, request.Symbols, out var symbols) is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The key request is not valid");
+        }
+
+        var (key, secret) = await store.CreateAsync(request.Name!.Trim(), request.Role!, symbols, cancellationToken);
+        return TypedResults.Created($"/api/admin/keys/{key.Id}", new CreatedKeyResponse(key.Id, key.Name, key.Role, key.Symbols, secret));
+    }
+
+    private static async Task<Ok<KeySummary[]>> List(ApiKeyStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok<KeySummary[]>([.. (await store.ListAsync(cancellationToken)).Select(Summarise)]);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
+        Guid id, Revoker revoker, CancellationToken cancellationToken)
+    {
+        if (!await revoker.RevokeKeyAsync(id, cancellationToken))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No such key",
+                detail: $"There is no key with id {id}. GET /api/admin/keys lists the keys.");
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    internal static KeySummary Summarise(ApiKey key) =>
+        new(key.Id, key.Name, key.Role, key.Symbols, key.CreatedAt, key.LastUsedAt, key.IsRevoked);
+}
