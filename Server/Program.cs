@@ -3,6 +3,7 @@ using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
@@ -13,6 +14,7 @@ builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
+builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
 builder.AddTicker();        // the hub, the quote book and the feed
 builder.AddHealth();
 

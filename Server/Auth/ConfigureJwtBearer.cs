@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Auth;
 
 /// <summary>One place that says how a bearer token is read and validated.</summary>
-internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, TimeProvider time)
+internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, RevocationList revocations, TimeProvider time)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     /// <summary>The contract allows at most 5 seconds of clock skew (JwtBearer's default is 5 minutes).</summary>
@@ -48,6 +49,16 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
                     && !string.IsNullOrEmpty(token))
                 {
                     context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                var user = context.Principal;
+                if (user is not null && revocations.IsRevoked(user.FindFirst(TickerClaims.TokenId)?.Value, user.KeyId()))
+                {
+                    context.Fail(new SecurityTokenRevokedException("The token, or the key it was issued from, has been revoked."));
                 }
 
                 return Task.CompletedTask;

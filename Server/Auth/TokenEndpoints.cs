@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Auth;
 
@@ -27,6 +28,9 @@ public static class TokenEndpoints
         group.MapGet("/me", Me)
             .RequireAuthorization(TickerPolicies.Subscriber);
 
+        group.MapDelete("/token", RevokeOwnToken)
+            .RequireAuthorization(TickerPolicies.Subscriber);
+
         return app;
     }
 
@@ -34,6 +38,7 @@ public static class TokenEndpoints
         TokenRequest request,
         ApiKeyStore store,
         TokenIssuer issuer,
+        TokenStore tokens,
         HttpContext http,
         ILogger<TokenIssuer> logger,
         CancellationToken cancellationToken)
@@ -51,6 +56,16 @@ public static class TokenEndpoints
 
         await store.MarkUsedAsync(key, cancellationToken);
         var token = issuer.Issue(key);
+        var userAgent = http.Request.Headers.UserAgent.ToString();
+        await tokens.RecordAsync(new TokenRecord
+        {
+            Id = token.TokenId,
+            KeyId = key.Id,
+            ClientIp = http.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = userAgent.Length > TokenRecord.MaxUserAgentLength ? userAgent[..TokenRecord.MaxUserAgentLength] : userAgent,
+            IssuedAt = token.IssuedAt,
+            ExpiresAt = token.ExpiresAt,
+        }, cancellationToken);
         AuthLog.TokenIssued(logger, key.Id, token.ExpiresAt);
         return TypedResults.Ok(new TokenResponse(
             token.AccessToken,
@@ -59,6 +74,18 @@ public static class TokenEndpoints
             key.Id.ToString(),
             key.Role,
             key.Symbols));
+    }
+
+    /// <summary>Revokes the token that authenticated this request; its hub connections close at once.</summary>
+    private static async Task<NoContent> RevokeOwnToken(ClaimsPrincipal user, Revoker revoker, CancellationToken cancellationToken)
+    {
+        // The Subscriber policy guarantees a subject; our tokens always carry a jti and an expiry.
+        await revoker.RevokeTokenAsync(
+            user.FindFirstValue(TickerClaims.TokenId)!,
+            Guid.Parse(user.KeyId()!),
+            user.ExpiresAt()!.Value,
+            cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static Ok<MeResponse> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(

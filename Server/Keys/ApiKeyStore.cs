@@ -56,6 +56,13 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
         return true;
     }
 
+    /// <summary>Keys revoked at or after <paramref name="since"/>, with the time each was revoked.</summary>
+    public async Task<List<(Guid Id, DateTimeOffset RevokedAt)>> RevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        [.. (await db.ApiKeys.AsNoTracking()
+            .Where(k => k.RevokedAt != null && k.RevokedAt >= since)
+            .Select(k => new { k.Id, k.RevokedAt })
+            .ToListAsync(cancellationToken)).Select(k => (k.Id, k.RevokedAt!.Value))];
+
     private async Task<ApiKey?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var prefix = ApiKeySecret.HashPrefix(hash);

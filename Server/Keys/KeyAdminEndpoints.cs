@@ -12,6 +12,9 @@ public sealed record CreatedKeyResponse(Guid Id, string Name, string Role, IRead
 /// <summary>A key as listed: never the key or its hash.</summary>
 public sealed record KeySummary(Guid Id, string Name, string Role, IReadOnlyList<string> Symbols, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool Revoked);
 
+/// <summary>A token issued from a key: who got it and when; never the token itself.</summary>
+public sealed record TokenSummary(string Id, string? ClientIp, string? UserAgent, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, bool Revoked);
+
 public static class KeyAdminEndpoints
 {
     public static IEndpointRouteBuilder MapKeyAdmin(this IEndpointRouteBuilder app)
@@ -24,6 +27,7 @@ public static class KeyAdminEndpoints
             .Accepts<CreateKeyRequest>("application/json")
             .ProducesValidationProblem();
         group.MapGet("/", List);
+        group.MapGet("/{id:guid}/tokens", Tokens);
         group.MapDelete("/{id:guid}", Revoke);
         return app;
     }
@@ -42,6 +46,11 @@ public static class KeyAdminEndpoints
 
     private static async Task<Ok<KeySummary[]>> List(ApiKeyStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok<KeySummary[]>([.. (await store.ListAsync(cancellationToken)).Select(Summarise)]);
+
+    /// <summary>The unexpired tokens issued from a key (expired ones are purged).</summary>
+    private static async Task<Ok<TokenSummary[]>> Tokens(Guid id, TokenStore tokens, CancellationToken cancellationToken) =>
+        TypedResults.Ok<TokenSummary[]>([.. (await tokens.ListOfKeyAsync(id, cancellationToken))
+            .Select(t => new TokenSummary(t.Id, t.ClientIp, t.UserAgent, t.IssuedAt, t.ExpiresAt, t.RevokedAt is not null))]);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
         Guid id, Revoker revoker, CancellationToken cancellationToken)
