@@ -3,6 +3,7 @@ using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
@@ -14,6 +15,7 @@ builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
+builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
 builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
 builder.AddTicker();        // the hub, the quote book and the feed
 builder.AddHealth();
@@ -26,6 +28,7 @@ var app = builder.Build();
 app.UseErrors();
 app.UseWebPage();
 app.UseTickerCors();        // before auth: preflights carry no token
+app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
 app.UseAuthentication();
 app.UseAuthorization();
 

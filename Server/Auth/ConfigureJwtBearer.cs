@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Auth;
 
 /// <summary>One place that says how a bearer token is read and validated.</summary>
-internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, RevocationList revocations, TimeProvider time)
+internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, RevocationList revocations, AuthRefusals refusals, TimeProvider time)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     /// <summary>The contract allows at most 5 seconds of clock skew (JwtBearer's default is 5 minutes).</summary>
@@ -63,10 +64,31 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
 
                 return Task.CompletedTask;
             },
+            OnChallenge = context =>
+            {
+                var (reason, description) = Describe(context.AuthenticateFailure);
+                context.ErrorDescription = description;
+                refusals.Refuse(context.HttpContext, reason, description, charge: context.AuthenticateFailure is not null);
+                return Task.CompletedTask;
+            },
         };
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    /// <summary>Why a request was refused, and what the caller should do (sent as the WWW-Authenticate error_description, ASCII only).</summary>
+    internal static (string Reason, string Description) Describe(Exception? failure) =>
+        ((failure as AggregateException)?.InnerException ?? failure) switch
+        {
+            null => ("no token",
+                "no access token - send 'Authorization: Bearer <token>' with a token from POST /api/auth/token"),
+            SecurityTokenExpiredException => ("token expired",
+                "token expired - request a new one at POST /api/auth/token"),
+            SecurityTokenRevokedException => ("token revoked",
+                "token revoked - request a new one at POST /api/auth/token with a key that is still valid"),
+            _ => ("invalid token",
+                "invalid token - request a new one at POST /api/auth/token"),
+        };
 
     /// <summary>The library reads the wall clock; this reads the injected <see cref="TimeProvider"/>, so tests can move time.</summary>
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

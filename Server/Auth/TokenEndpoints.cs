@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Auth;
@@ -22,6 +23,7 @@ public static class TokenEndpoints
 
         group.MapPost("/token", IssueToken)
             .AllowAnonymous()
+            .RequireTokenRateLimit()
             .Accepts<TokenRequest>("application/json")
             .ProducesValidationProblem();
 
@@ -40,13 +42,14 @@ public static class TokenEndpoints
         TokenIssuer issuer,
         TokenStore tokens,
         HttpContext http,
+        AuthRefusals refusals,
         ILogger<TokenIssuer> logger,
         CancellationToken cancellationToken)
     {
         var key = await store.FindActiveAsync(request.ApiKey!, cancellationToken);
         if (key is null)
         {
-            AuthLog.TokenRefused(logger, "unknown or revoked API key", http.Connection.RemoteIpAddress?.ToString());
+            refusals.Refuse(http, "unknown or revoked API key", "Check the API key you sent, or ask an operator for a new one.");
             // One answer for unknown and revoked keys, so a caller cannot probe which keys exist.
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
