@@ -7,7 +7,7 @@ using SignalRTicker.Server.Revocation;
 namespace SignalRTicker.Server.Auth;
 
 /// <summary>One place that says how a bearer token is read and validated.</summary>
-internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, RevocationList revocations, AuthRefusals refusals, TimeProvider time)
+internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, RevocationList revocations, AuthRefusals refusals, TicketStore tickets, TimeProvider time)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     /// <summary>The contract allows at most 5 seconds of clock skew (JwtBearer's default is 5 minutes).</summary>
@@ -45,11 +45,34 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
         {
             OnMessageReceived = context =>
             {
-                if (context.HttpContext.Request.Path.StartsWithSegments(HubsPath)
-                    && context.Request.Query.TryGetValue(QueryTokenName, out var token)
-                    && !string.IsNullOrEmpty(token))
+                if (!context.HttpContext.Request.Path.StartsWithSegments(HubsPath))
                 {
-                    context.Token = token;
+                    return Task.CompletedTask;
+                }
+
+                // The SignalR clients send the credential in the header where they can (negotiate) and in the query
+                // where they cannot (a browser's WebSocket); on hub paths a ticket is taken from either.
+                string? token = context.Request.Query[QueryTokenName];
+                if (string.IsNullOrEmpty(token))
+                {
+                    var header = context.Request.Headers.Authorization.ToString();
+                    token = header.StartsWith("Bearer " + TicketStore.Prefix, StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
+                }
+
+                if (!string.IsNullOrEmpty(token))
+                {
+                    if (!TicketStore.IsTicket(token))
+                    {
+                        context.Token = token;
+                    }
+                    else if (tickets.Redeem(token, context.Request.Query["id"]) is { } jwt)
+                    {
+                        context.Token = jwt;
+                    }
+                    else
+                    {
+                        context.Fail(new SecurityTokenTicketException("The connection ticket is unknown, late, or already used."));
+                    }
                 }
 
                 return Task.CompletedTask;
@@ -84,6 +107,8 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
                 "no access token - send 'Authorization: Bearer <token>' with a token from POST /api/auth/token"),
             SecurityTokenExpiredException => ("token expired",
                 "token expired - request a new one at POST /api/auth/token"),
+            SecurityTokenTicketException => ("bad ticket",
+                "connection ticket unknown, used or older than 30 s - request a new one at POST /api/auth/ticket for each connection"),
             SecurityTokenRevokedException => ("token revoked",
                 "token revoked - request a new one at POST /api/auth/token with a key that is still valid"),
             _ => ("invalid token",

@@ -11,6 +11,8 @@ public sealed record TokenRequest([Required, StringLength(TokenEndpoints.MaxApiK
 
 public sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string UserId, string Role, IReadOnlyList<string> Symbols);
 
+public sealed record TicketResponse(string Ticket, long ExpiresIn);
+
 public sealed record MeResponse(string UserId, string Name, string Role, IReadOnlyList<string> Symbols, DateTimeOffset? ExpiresAt);
 
 public static class TokenEndpoints
@@ -28,6 +30,9 @@ public static class TokenEndpoints
             .ProducesValidationProblem();
 
         group.MapGet("/me", Me)
+            .RequireAuthorization(TickerPolicies.Subscriber);
+
+        group.MapPost("/ticket", IssueTicket)
             .RequireAuthorization(TickerPolicies.Subscriber);
 
         group.MapDelete("/token", RevokeOwnToken)
@@ -77,6 +82,23 @@ public static class TokenEndpoints
             key.Id.ToString(),
             key.Role,
             key.Symbols));
+    }
+
+    /// <summary>A single-use ticket that stands for the caller's token in the hub's access_token query, for 30 seconds.</summary>
+    private static Results<Ok<TicketResponse>, ProblemHttpResult> IssueTicket(ClaimsPrincipal user, HttpContext http, TicketStore tickets)
+    {
+        // Tickets are only read from the hub's query, so this request authenticated with the Authorization header.
+        var header = http.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        if (tickets.Issue(token, user.ExpiresAt()!.Value) is not { } ticket)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Too many open tickets",
+                detail: "The server holds too many unused tickets right now; try again in 30 seconds.");
+        }
+
+        return TypedResults.Ok(new TicketResponse(ticket, (long)TicketStore.Lifetime.TotalSeconds));
     }
 
     /// <summary>Revokes the token that authenticated this request; its hub connections close at once.</summary>

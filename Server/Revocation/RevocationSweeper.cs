@@ -12,6 +12,7 @@ namespace SignalRTicker.Server.Revocation;
 internal sealed class RevocationSweeper(
     IServiceScopeFactory scopes,
     RevocationList list,
+    TicketStore tickets,
     ConnectionRegistry connections,
     IOptions<RevocationOptions> options,
     IOptions<AuthOptions> authOptions,
@@ -51,7 +52,7 @@ internal sealed class RevocationSweeper(
     internal async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var entries = list.Purge(now);
+        var entries = list.Purge(now) + tickets.Purge();
         await using var scope = scopes.CreateAsyncScope();
         var records = await scope.ServiceProvider.GetRequiredService<TokenStore>()
             .PurgeExpiredAsync(now - ConfigureJwtBearer.ClockSkew, cancellationToken);
