@@ -4,12 +4,14 @@ using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.RateLimits;
+using SignalRTicker.Server.RequestLogging;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddRequestLogging();  // request lines without query values: a hub URL can carry a token
 builder.AddErrors();
 builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
@@ -25,6 +27,7 @@ if (await KeysCommand.TryRunAsync(args, builder)) return;
 
 var app = builder.Build();
 
+app.UseRequestLogging();
 app.UseErrors();
 app.UseWebPage();
 app.UseTickerCors();        // before auth: preflights carry no token
