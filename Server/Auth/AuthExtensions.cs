@@ -16,6 +16,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IPostConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsSetup>());
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsSetup>());
 
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(AuthOptions.SectionName);
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TicketStore>();

@@ -31,7 +31,8 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
         {
             ValidIssuer = auth.Issuer,
             ValidAudience = auth.Audience,
-            IssuerSigningKeys = signingKeys.ValidationKeys,
+            // Resolved per token, not copied here: keys rotate with reloaded configuration.
+            IssuerSigningKeyResolver = (_, _, _, _) => signingKeys.ValidationKeys,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ValidateIssuerSigningKey = true,
             RequireSignedTokens = true,
