@@ -75,6 +75,32 @@ public sealed class KeyAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tokens_ShowWhoGotThem_AndWhichAreRevoked_NeverTheTokenItself()
+    {
+        var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
+        using var anonymous = _app.CreateClient();
+        anonymous.DefaultRequestHeaders.UserAgent.ParseAdd("ticker-test/1.0");
+        var first = (await (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = secret })).Content.ReadFromJsonAsync<SignalRTicker.Server.Auth.TokenResponse>())!.AccessToken;
+        var second = (await _app.GetTokenAsync(secret)).AccessToken;
+        using (var owner = _app.CreateClient(first))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync("/api/auth/token")).StatusCode);
+        }
+
+        using var admin = await AdminClientAsync();
+        var body = await admin.GetStringAsync($"/api/admin/keys/{id}/tokens");
+        var tokens = JsonSerializer.Deserialize<TokenSummary[]>(body, JsonSerializerOptions.Web)!;
+
+        Assert.Equal(2, tokens.Length);
+        var revoked = Assert.Single(tokens, t => t.Revoked);
+        Assert.Equal(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(first).Id, revoked.Id);
+        Assert.Equal("ticker-test/1.0", revoked.UserAgent);
+        Assert.Equal(TimeSpan.FromHours(1), revoked.ExpiresAt - revoked.IssuedAt);
+        Assert.DoesNotContain(first.Split('.')[2], body);
+        Assert.DoesNotContain(second.Split('.')[2], body);
+    }
+
+    [Fact]
     public async Task UserToken_Is403_NoToken_Is401()
     {
         using var user = _app.CreateClient((await _app.GetTokenAsync()).AccessToken);
