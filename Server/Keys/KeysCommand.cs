@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Keys;
 
@@ -62,13 +61,16 @@ public static class KeysCommand
 
                 return 0;
             case "revoke" when args.Length == 2 && Guid.TryParse(args[1], out var id):
-                if (!await scope.ServiceProvider.GetRequiredService<Revoker>().RevokeKeyAsync(id, cancellationToken))
+                // Straight to the database: the running server picks the revocation up within Revocation:SweepInterval
+                // and closes the key's connections. (This process has no connections, and needs no signing key.)
+                if (!await store.RevokeAsync(id, cancellationToken))
                 {
                     await error.WriteLineAsync($"There is no key with id {id}; 'keys list' shows the keys.");
                     return 2;
                 }
 
-                await output.WriteLineAsync($"Revoked key {id} and every token issued from it.");
+                await scope.ServiceProvider.GetRequiredService<TokenStore>().RevokeAllOfKeyAsync(id, cancellationToken);
+                await output.WriteLineAsync($"Revoked key {id} and every token issued from it; a running server closes its connections within seconds.");
                 return 0;
             case "revoke":
                 await error.WriteLineAsync("Usage: keys revoke ID   (the id from 'keys list')");

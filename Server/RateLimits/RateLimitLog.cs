@@ -5,7 +5,8 @@ internal static partial class RateLimitLog
     [LoggerMessage(5000, LogLevel.Warning, "Refused authentication from {ClientIp} on {Path}: {Reason}")]
     public static partial void AuthRefused(ILogger logger, string clientIp, string path, string reason);
 
-    [LoggerMessage(5001, LogLevel.Warning, "Rate limited {ClientIp} on {Path}: {Limit}")]
+    // Debug: a flood must not become a log flood. ASP.NET Core counts rejections in its aspnetcore.rate_limiting.requests metric.
+    [LoggerMessage(5001, LogLevel.Debug, "Rate limited {ClientIp} on {Path}: {Limit}")]
     public static partial void RateLimited(ILogger logger, string clientIp, string path, string limit);
 
     [LoggerMessage(5002, LogLevel.Warning, "Refused a hub connection of key {KeyId} from {ClientIp}: it already has {Count} connections")]
