@@ -131,12 +131,14 @@ public sealed class TicketTests : IAsyncLifetime
     {
         var token = (await _app.GetTokenAsync()).AccessToken;
         using var client = _app.CreateClient(token);
+        var tickets = 0;
         await using var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(_app.BaseAddress, "hubs/ticker"), options =>
             {
                 options.Transports = transport;
                 options.AccessTokenProvider = async () =>
                 {
+                    Interlocked.Increment(ref tickets);
                     using var response = await client.PostAsync("/api/auth/ticket", null);
                     return (await response.Content.ReadFromJsonAsync<TicketResponse>())!.Ticket;
                 };
@@ -148,6 +150,9 @@ public sealed class TicketTests : IAsyncLifetime
         _app.Tick();
         Assert.Equal(["BTC-USD"], await hub.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
         Assert.Equal(HubConnectionState.Connected, hub.State);
+
+        // Negotiate's ticket carries the polling transports' later requests; a WebSocket client asks again to connect.
+        Assert.Equal(transport == HttpTransportType.WebSockets ? 2 : 1, tickets);
     }
 
     [Fact]

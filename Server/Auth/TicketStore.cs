@@ -9,9 +9,10 @@ namespace SignalRTicker.Server.Auth;
 /// caller's JWT in the hub's <c>access_token</c> query, once, within 30 seconds. Memory only, and bounded.
 /// </summary>
 /// <remarks>
-/// "Once" means one connection: the request that redeems a ticket with a connection id (<c>?id=</c>, sent by the
-/// SignalR client after negotiate) binds the ticket to that connection, so the long-polling transport's later
-/// requests for the same connection still authenticate. A ticket redeemed by a negotiate (no id) is spent.
+/// "Once" means one connection: one negotiate (or one connect without negotiate), then the requests of the one
+/// connection id (<c>?id=</c>) the SignalR client sends after it. The first request with an id binds the ticket to that
+/// connection, so the long-polling and SSE transports, which resend the credential on every request, keep working.
+/// A second negotiate, another connection id, or a first use after 30 seconds is refused.
 /// </remarks>
 public sealed class TicketStore(TimeProvider time)
 {
@@ -29,7 +30,8 @@ public sealed class TicketStore(TimeProvider time)
 
         public DateTimeOffset TokenExpiresAt { get; } = tokenExpiresAt;
 
-        public bool Used { get; set; }
+        /// <summary>Negotiated (or connected without negotiate): only a request with a connection id may use it now.</summary>
+        public bool Negotiated { get; set; }
 
         public string? ConnectionId { get; set; }
     }
@@ -68,31 +70,25 @@ public sealed class TicketStore(TimeProvider time)
                 return entry.ConnectionId == connectionId && now < entry.TokenExpiresAt ? entry.Token : null;
             }
 
-            if (entry.Used || now > entry.ExpiresAt)
+            if (now > entry.ExpiresAt || (entry.Negotiated && connectionId is null))
             {
-                _tickets.TryRemove(ticket, out _);
                 return null;
             }
 
-            entry.Used = true;
+            entry.Negotiated = true;
             entry.ConnectionId = connectionId;
-            if (connectionId is null)
-            {
-                _tickets.TryRemove(ticket, out _);
-            }
-
             return entry.Token;
         }
     }
 
-    /// <summary>Drops spent and late tickets, and bound ones whose token has expired; returns how many.</summary>
+    /// <summary>Drops unbound tickets older than 30 seconds, and bound ones whose token has expired; returns how many.</summary>
     public int Purge()
     {
         var now = time.GetUtcNow();
         var purged = 0;
         foreach (var (ticket, entry) in _tickets)
         {
-            var dead = entry.ConnectionId is null ? entry.Used || now > entry.ExpiresAt : now > entry.TokenExpiresAt;
+            var dead = entry.ConnectionId is null ? now > entry.ExpiresAt : now > entry.TokenExpiresAt;
             if (dead && _tickets.TryRemove(ticket, out _))
             {
                 purged++;
