@@ -79,6 +79,31 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminRevokesOneToken_ItsConnectionClosesWithinOneSecond_OthersOfTheKeyStay()
+    {
+        var secret = await _app.CreateKeyAsync("user", "BTC-USD");
+        var doomed = (await _app.GetTokenAsync(secret)).AccessToken;
+        var kept = (await _app.GetTokenAsync(secret)).AccessToken;
+        await using var a = await StartAsync(doomed);
+        await using var b = await StartAsync(kept);
+        var closed = ClosedAsync(a);
+        using var admin = _app.CreateClient((await _app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken);
+        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(doomed).Id;
+
+        var clock = Stopwatch.StartNew();
+        using var response = await admin.DeleteAsync($"/api/admin/tokens/{jti}");
+        await closed.DefaultTimeout(CloseDeadline);
+
+        output.WriteLine($"admin token revocation to close: {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/admin/tokens/nope")).StatusCode);
+        Assert.Equal(HubConnectionState.Connected, b.State);
+        await b.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout();
+        using var user = _app.CreateClient(kept);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.DeleteAsync($"/api/admin/tokens/{jti}")).StatusCode);
+    }
+
+    [Fact]
     public async Task KeyRevokedByAnotherProcess_IsPickedUpByTheSweep_AndClosesConnections()
     {
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");

@@ -29,6 +29,10 @@ public static class KeyAdminEndpoints
         group.MapGet("/", List);
         group.MapGet("/{id:guid}/tokens", Tokens);
         group.MapDelete("/{id:guid}", Revoke);
+
+        app.MapDelete("/api/admin/tokens/{tokenId}", RevokeToken)
+            .WithTags("Admin")
+            .RequireAuthorization(TickerPolicies.Admin);
         return app;
     }
 
@@ -63,6 +67,22 @@ public static class KeyAdminEndpoints
                 detail: $"There is no key with id {id}. GET /api/admin/keys lists the keys.");
         }
 
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Revokes one token by its id (jti), as listed under its key; its hub connections close at once.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(
+        string tokenId, TokenStore tokens, Revoker revoker, CancellationToken cancellationToken)
+    {
+        if (tokenId.Length > 64 || await tokens.FindAsync(tokenId, cancellationToken) is not { } token)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No such token",
+                detail: "There is no unexpired token with that id. GET /api/admin/keys/{id}/tokens lists a key's tokens.");
+        }
+
+        await revoker.RevokeTokenAsync(token.Id, token.KeyId, token.ExpiresAt, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -14,6 +14,9 @@ public sealed class TokenStore(KeyStoreDbContext db, TimeProvider time)
     public async Task<List<TokenRecord>> ListOfKeyAsync(Guid keyId, CancellationToken cancellationToken) =>
         [.. (await db.Tokens.AsNoTracking().Where(t => t.KeyId == keyId).ToListAsync(cancellationToken)).OrderBy(t => t.IssuedAt)];
 
+    public async Task<TokenRecord?> FindAsync(string tokenId, CancellationToken cancellationToken) =>
+        await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
+
     public async Task RevokeAsync(string tokenId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
