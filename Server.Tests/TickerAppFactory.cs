@@ -111,6 +111,9 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
         builder.UseSetting("Auth:DemoApiKey", DemoKey);
         builder.UseSetting("Auth:AdminApiKey", AdminKey);
+
+        // Tests ask for many tokens from one address; the limit itself is tested with a low value through Settings.
+        builder.UseSetting("RateLimits:TokenPerMinute", "100000");
         if (Kestrel)
         {
             builder.UseUrls($"http://127.0.0.1:{Port}");

@@ -3,28 +3,40 @@ using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.RateLimits;
+using SignalRTicker.Server.RequestLogging;
+using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddRequestLogging();  // request lines without query values: a hub URL can carry a token
 builder.AddErrors();
 builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
+builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
+builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
 builder.AddTicker();        // the hub, the quote book and the feed
 builder.AddHealth();
 
+// `keys create|list|revoke` manages keys on the configured database, then exits instead of serving.
+if (await KeysCommand.TryRunAsync(args, builder)) return;
+
 var app = builder.Build();
 
+app.UseRequestLogging();
 app.UseErrors();
 app.UseWebPage();
 app.UseTickerCors();        // before auth: preflights carry no token
+app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapAuth();
+app.MapKeyAdmin();
 app.MapTicker();
 app.MapHealth();
 

@@ -154,6 +154,32 @@
     }, due);
   }
 
+  /** A 30-second, single-use ticket for the hub's access_token query, bought with the current token. */
+  async function connectionTicket() {
+    const token = await freshToken();
+    let response;
+    try {
+      response = await fetch("api/auth/ticket", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+        cache: "no-store",
+      });
+    } catch {
+      throw new PageError("The server is not reachable; the page keeps trying.");
+    }
+    if (response.status === 401) {
+      state.token = null; // revoked or expired: the next attempt gets a new token
+      const error = new Error("The token was refused (401) while asking for a connection ticket.");
+      error.statusCode = 401;
+      throw error;
+    }
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok || !body.ticket) {
+      throw new PageError(`The server could not issue a connection ticket (HTTP ${response.status}); the page keeps trying.`);
+    }
+    return body.ticket;
+  }
+
   // ---------- connection ----------
 
   /** Exponential backoff with jitter, capped; retries for as long as the page is open. */
@@ -165,7 +191,8 @@
   function buildConnection() {
     const connection = new signalR.HubConnectionBuilder()
       .withUrl(HUB_URL, {
-        accessTokenFactory: () => freshToken(),
+        // A single-use ticket, not the token: the WebSocket URL carries it, and URLs end up in logs and histories.
+        accessTokenFactory: () => connectionTicket(),
         // Tokens travel in the header or the access_token query, never in cookies; this keeps CORS simple.
         withCredentials: false,
       })

@@ -16,8 +16,10 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IPostConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsSetup>());
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>>(sp => sp.GetRequiredService<AuthOptionsSetup>());
 
+        builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(AuthOptions.SectionName);
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<TicketStore>();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddAuthorizationBuilder().AddTickerPolicies();

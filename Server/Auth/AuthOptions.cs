@@ -10,6 +10,12 @@ public sealed class AuthOptions
     /// <summary>Base64 HMAC key of at least 256 bits. Required outside Development.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// Keys (base64, at least 256 bits each) that tokens may still be signed with, while they expire after a rotation.
+    /// Reloaded without a restart, like <see cref="SigningKey"/>; blank entries are ignored.
+    /// </summary>
+    public List<string?> PreviousSigningKeys { get; set; } = [];
+
     [Required]
     public string Issuer { get; set; } = "signalr-ticker";
 

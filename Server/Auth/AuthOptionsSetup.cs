@@ -37,6 +37,16 @@ internal sealed class AuthOptionsSetup(IHostEnvironment environment, DataFolder 
                 $"Auth:SigningKey must be base64 and decode to at least {MinimumKeyBytes} bytes (256 bits).");
         }
 
+        for (var i = 0; i < options.PreviousSigningKeys.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(options.PreviousSigningKeys[i])
+                && SigningKeys.TryDecode(options.PreviousSigningKeys[i]) is not { Length: >= MinimumKeyBytes })
+            {
+                return ValidateOptionsResult.Fail(
+                    $"Auth:PreviousSigningKeys:{i} must be base64 and decode to at least {MinimumKeyBytes} bytes (256 bits).");
+            }
+        }
+
         return ValidateOptionsResult.Success;
     }
 

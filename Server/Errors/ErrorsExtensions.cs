@@ -4,11 +4,14 @@ namespace SignalRTicker.Server.Errors;
 
 public static class ErrorsExtensions
 {
+    /// <summary>An HttpContext item with what the caller should do, for the problem written for an empty error response (such as a 401).</summary>
+    public const string DetailItem = "SignalRTicker.ProblemDetail";
+
     /// <summary>Every error is problem+json: bad requests name what was wrong, anything unexpected is a bare 500.</summary>
     public static IHostApplicationBuilder AddErrors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Detail ??= DefaultDetail(context.ProblemDetails.Status));
+            context.ProblemDetails.Detail ??= context.HttpContext.Items[DetailItem] as string ?? DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddValidation();
         // Bad bodies raise BadHttpRequestException, which the handler turns into a problem that says what was wrong.

@@ -10,6 +10,32 @@ public static class ApiKeyRules
     public const int MaxSymbols = 200;
     public const string AllSymbols = "*";
 
+    /// <summary>Checks a new key's name, role and symbols; the errors are keyed by field, for a validation problem.</summary>
+    public static Dictionary<string, string[]> Validate(string? name, string? role, IReadOnlyList<string?>? symbols, out List<string> normalised)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors["name"] = ["A name is required, such as the customer or service the key is for."];
+        }
+        else if (name.Trim().Length > MaxNameLength || name.Any(char.IsControl))
+        {
+            errors["name"] = [$"The name must be at most {MaxNameLength} printable characters."];
+        }
+
+        if (!Roles.IsValid(role))
+        {
+            errors["role"] = [$"The role must be \"{Roles.User}\" or \"{Roles.Admin}\"."];
+        }
+
+        if (NormaliseSymbols(symbols, out normalised) is { } bad)
+        {
+            errors["symbols"] = [bad.ErrorMessage!];
+        }
+
+        return errors;
+    }
+
     /// <summary>Normalises a symbols list (trim, upper case, distinct) and names the first bad entry.</summary>
     public static ValidationResult? NormaliseSymbols(IReadOnlyList<string?>? symbols, out List<string> normalised)
     {

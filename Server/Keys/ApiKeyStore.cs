@@ -38,6 +38,10 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
         return true;
     }
 
+    /// <summary>Every key, oldest first, revoked ones included.</summary>
+    public async Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await db.ApiKeys.AsNoTracking().ToListAsync(cancellationToken)).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)];
+
     /// <summary>Marks a key revoked; false when no such key exists. Revoking twice keeps the first time.</summary>
     public async Task<bool> RevokeAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -51,6 +55,13 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>Keys revoked at or after <paramref name="since"/>, with the time each was revoked.</summary>
+    public async Task<List<(Guid Id, DateTimeOffset RevokedAt)>> RevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        [.. (await db.ApiKeys.AsNoTracking()
+            .Where(k => k.RevokedAt != null && k.RevokedAt >= since)
+            .Select(k => new { k.Id, k.RevokedAt })
+            .ToListAsync(cancellationToken)).Select(k => (k.Id, k.RevokedAt!.Value))];
 
     private async Task<ApiKey?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {

@@ -6,6 +6,8 @@ public sealed class KeyStoreDbContext(DbContextOptions<KeyStoreDbContext> option
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<TokenRecord> Tokens => Set<TokenRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var key = modelBuilder.Entity<ApiKey>();
@@ -16,6 +18,14 @@ public sealed class KeyStoreDbContext(DbContextOptions<KeyStoreDbContext> option
         key.Property(k => k.KeyHash).HasMaxLength(32);
         key.HasIndex(k => k.HashPrefix);
         key.Ignore(k => k.IsRevoked);
+
+        var token = modelBuilder.Entity<TokenRecord>();
+        token.ToTable("Tokens");
+        token.Property(t => t.Id).HasMaxLength(32);
+        token.Property(t => t.ClientIp).HasMaxLength(64);
+        token.Property(t => t.UserAgent).HasMaxLength(TokenRecord.MaxUserAgentLength);
+        token.HasIndex(t => t.KeyId);
+        token.HasIndex(t => t.ExpiresAt);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -13,6 +13,7 @@ public static class KeysExtensions
         builder.Services.AddDbContext<KeyStoreDbContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<DataFolder>().ConnectionString));
         builder.Services.AddScoped<ApiKeyStore>();
+        builder.Services.AddScoped<TokenStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // Registered before the feed and the web server start, so the database is ready when the first request arrives.

@@ -10,7 +10,8 @@ public static class TickerEndpoints
 {
     public static IEndpointRouteBuilder MapTicker(this IEndpointRouteBuilder app)
     {
-        app.MapHub<TickerHub>(TickerHub.Path);
+        // A connection ends when its token expires; the client reconnects with a fresh token.
+        app.MapHub<TickerHub>(TickerHub.Path, options => options.CloseOnAuthenticationExpiration = true);
 
         app.MapGet("/api/symbols", ListSymbols)
             .WithTags("Ticker")

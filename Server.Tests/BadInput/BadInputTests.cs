@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace SignalRTicker.Server.Tests.BadInput;
+
+/// <summary>Junk at every endpoint and hub method gets a clear 4xx or HubException: never a 500, never someone else's connection.</summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private static readonly string OneMegabyte = new('x', 1024 * 1024);
+    private static readonly string Junk = "\\u0000\\u202e💥ÿ\\u200b\\ud83d\\ude00<script>";
+
+    private readonly TickerAppFactory _app = new(kestrel: true);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public static TheoryData<string, string, string, int> BadRequests => new()
+    {
+        // method, path, JSON body ("" for none), the status expected: junk a request does not use is ignored
+        { "POST", "/api/admin/keys", "", 400 },
+        { "POST", "/api/admin/keys", "null", 400 },
+        { "POST", "/api/admin/keys", "[]", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":5,\"role\":\"user\",\"symbols\":[\"BTC-USD\"]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":[\"user\"],\"symbols\":[\"BTC-USD\"]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":\"BTC-USD\"}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[1,2]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[[\"BTC-USD\"]]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"" + OneMegabyte + "\",\"role\":\"user\",\"symbols\":[\"BTC-USD\"]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[" + string.Join(',', Enumerable.Repeat("\"BTC-USD\"", 100_000)) + "]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"" + Junk + "\",\"role\":\"" + Junk + "\",\"symbols\":[\"" + Junk + "\"]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[\"\\ud800\"]}", 400 },
+        { "POST", "/api/admin/keys", "{\"name\":\"x\",", 400 },
+        { "DELETE", "/api/admin/keys/not-a-guid", "", 404 },
+        { "DELETE", "/api/admin/keys/%F0%9F%92%A5%00", "", 400 },
+        { "DELETE", "/api/admin/keys/" + new string('1', 5000), "", 404 },
+        { "GET", "/api/admin/keys/not-a-guid/tokens", "", 404 },
+        { "POST", "/api/auth/ticket", "{\"junk\":\"" + OneMegabyte + "\"}", 200 },
+        { "DELETE", "/api/auth/token", "[1,2,3]", 204 },
+        { "GET", "/api/symbols?access_token=" + new string('a', 4000), "", 200 },
+        { "GET", "/api/auth/me?x=%00%FF", "", 200 },
+        { "PUT", "/api/auth/token", "{}", 405 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Endpoint_BadInput_IsAClear4xxOrIgnored(string method, string path, string body, int expected)
+    {
+        using var client = _app.CreateClient((await _app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body.Length > 0)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request);
+
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == expected, $"{method} {path[..Math.Min(60, path.Length)]}: expected {expected}, got {status} {text[..Math.Min(300, text.Length)]}");
+
+        // Kestrel refuses a malformed request target itself, before the app (and its problem writer) sees it.
+        if (status >= 400 && !path.Contains("%00", StringComparison.Ordinal))
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(text).RootElement;
+            Assert.True(problem.TryGetProperty("detail", out _) || problem.TryGetProperty("errors", out _), text);
+        }
+    }
+
+    [Fact]
+    public async Task HubMethods_BadArguments_FailTheCallOnly_AndOthersAreUnaffected()
+    {
+        await using var bad = (await _app.ConnectAsync()).Connection;
+        await using var bystander = (await _app.ConnectAsync()).Connection;
+        await bystander.InvokeAsync<object>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+
+        var calls = new (string Method, object?[] Args)[]
+        {
+            ("Subscribe", [null]),
+            ("Subscribe", [new string?[] { null }]),
+            ("Subscribe", [new[] { 1, 2 }]),
+            ("Subscribe", [new { symbols = "BTC-USD" }]),
+            ("Subscribe", ["BTC-USD"]),
+            ("Subscribe", [new[] { "\u0000\u202e💥", "BTC-USD" }]),
+            ("Subscribe", [Enumerable.Repeat("BTC-USD", 1000).ToArray()]),
+            ("Subscribe", [new[] { "BTC-USD" }, "extra"]),
+            ("Subscribe", []),
+            ("Unsubscribe", [new[] { 1.5 }]),
+            ("Unsubscribe", [new object[] { new[] { "nested" } }]),
+            ("GetSubscriptions", ["unexpected"]),
+            ("NoSuchMethod", []),
+        };
+        foreach (var (method, args) in calls)
+        {
+            await Assert.ThrowsAsync<HubException>(() => bad.InvokeCoreAsync<object>(method, args).DefaultTimeout());
+            Assert.Equal(HubConnectionState.Connected, bad.State);
+        }
+
+        await bad.InvokeAsync("Unsubscribe", new string?[] { null, "\u0000", "NOT-SUBSCRIBED" }).DefaultTimeout();
+        await bad.InvokeAsync("Unsubscribe", (object?)null).DefaultTimeout();
+        Assert.Empty(await bad.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
+        Assert.Equal(["BTC-USD"], await bystander.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task HubMessage_OverTheSizeLimit_ClosesOnlyThatConnection()
+    {
+        await using var bad = (await _app.ConnectAsync()).Connection;
+        await using var bystander = (await _app.ConnectAsync()).Connection;
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bad.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+
+        var huge = Enumerable.Repeat(new string('A', 1000), 1000).ToArray(); // about 1 MB, over SignalR's 32 KB message limit
+        await Assert.ThrowsAnyAsync<Exception>(() => bad.InvokeAsync<object>("Subscribe", huge).DefaultTimeout());
+        await closed.Task.DefaultTimeout();
+
+        Assert.Equal(HubConnectionState.Connected, bystander.State);
+        await bystander.InvokeAsync<object>("Subscribe", new[] { "ETH-USD" }).DefaultTimeout();
+    }
+}

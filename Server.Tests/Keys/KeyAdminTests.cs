@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SignalRTicker.Server.Keys;
+
+namespace SignalRTicker.Server.Tests.Keys;
+
+/// <summary>The admin key API and the <c>keys</c> command: create (shown once), list (never the key), revoke.</summary>
+public sealed class KeyAdminTests : IAsyncLifetime
+{
+    private readonly TickerAppFactory _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<HttpClient> AdminClientAsync() =>
+        _app.CreateClient((await _app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken);
+
+    [Fact]
+    public async Task Create_ReturnsKeyOnce_AndTheKeyWorks()
+    {
+        using var admin = await AdminClientAsync();
+
+        using var response = await admin.PostAsJsonAsync("/api/admin/keys", new { name = "alice", role = "user", symbols = new[] { "btc-usd" } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<CreatedKeyResponse>())!;
+        Assert.Equal("alice", created.Name);
+        Assert.Equal(["BTC-USD"], created.Symbols);
+        Assert.StartsWith("stk_", created.ApiKey);
+        Assert.Equal($"/api/admin/keys/{created.Id}", response.Headers.Location?.OriginalString);
+        var token = await _app.GetTokenAsync(created.ApiKey);
+        Assert.Equal(created.Id.ToString(), token.UserId);
+    }
+
+    [Fact]
+    public async Task List_ShowsKeysButNeverTheSecretOrHash()
+    {
+        using var admin = await AdminClientAsync();
+        using var create = await admin.PostAsJsonAsync("/api/admin/keys", new { name = "bob", role = "admin", symbols = new[] { "*" } });
+        var created = (await create.Content.ReadFromJsonAsync<CreatedKeyResponse>())!;
+
+        var body = await admin.GetStringAsync("/api/admin/keys");
+
+        Assert.DoesNotContain(created.ApiKey, body);
+        Assert.DoesNotContain(TickerAppFactory.AdminKey, body);
+        Assert.DoesNotContain("hash", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\"apiKey\"", body, StringComparison.OrdinalIgnoreCase);
+        var keys = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
+        var bob = Assert.Single(keys, k => k.GetProperty("id").GetGuid() == created.Id);
+        Assert.Equal("bob", bob.GetProperty("name").GetString());
+        Assert.False(bob.GetProperty("revoked").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, bob.GetProperty("lastUsedAt").ValueKind);
+        Assert.Contains(keys, k => k.GetProperty("lastUsedAt").ValueKind == JsonValueKind.String); // the admin key got a token
+    }
+
+    [Fact]
+    public async Task Revoke_StopsTheKey_ThenIs404()
+    {
+        var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
+        using var admin = await AdminClientAsync();
+
+        using var revoked = await admin.DeleteAsync($"/api/admin/keys/{id}");
+        using var again = await admin.DeleteAsync($"/api/admin/keys/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        using var client = _app.CreateClient();
+        using var token = await client.PostAsJsonAsync("/api/auth/token", new { apiKey = secret });
+        Assert.Equal(HttpStatusCode.Unauthorized, token.StatusCode);
+        var list = await admin.GetFromJsonAsync<KeySummary[]>("/api/admin/keys");
+        Assert.True(Assert.Single(list!, k => k.Id == id).Revoked);
+    }
+
+    [Fact]
+    public async Task Tokens_ShowWhoGotThem_AndWhichAreRevoked_NeverTheTokenItself()
+    {
+        var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
+        using var anonymous = _app.CreateClient();
+        anonymous.DefaultRequestHeaders.UserAgent.ParseAdd("ticker-test/1.0");
+        var first = (await (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = secret })).Content.ReadFromJsonAsync<SignalRTicker.Server.Auth.TokenResponse>())!.AccessToken;
+        var second = (await _app.GetTokenAsync(secret)).AccessToken;
+        using (var owner = _app.CreateClient(first))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync("/api/auth/token")).StatusCode);
+        }
+
+        using var admin = await AdminClientAsync();
+        var body = await admin.GetStringAsync($"/api/admin/keys/{id}/tokens");
+        var tokens = JsonSerializer.Deserialize<TokenSummary[]>(body, JsonSerializerOptions.Web)!;
+
+        Assert.Equal(2, tokens.Length);
+        var revoked = Assert.Single(tokens, t => t.Revoked);
+        Assert.Equal(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(first).Id, revoked.Id);
+        Assert.Equal("ticker-test/1.0", revoked.UserAgent);
+        Assert.Equal(TimeSpan.FromHours(1), revoked.ExpiresAt - revoked.IssuedAt);
+        Assert.DoesNotContain(first.Split('.')[2], body);
+        Assert.DoesNotContain(second.Split('.')[2], body);
+    }
+
+    [Fact]
+    public async Task UserToken_Is403_NoToken_Is401()
+    {
+        using var user = _app.CreateClient((await _app.GetTokenAsync()).AccessToken);
+        using var anonymous = _app.CreateClient();
+
+        using var forbidden = await user.GetAsync("/api/admin/keys");
+        using var forbiddenPost = await user.PostAsJsonAsync("/api/admin/keys", new { name = "x", role = "admin", symbols = new[] { "*" } });
+        using var unauthorized = await anonymous.GetAsync("/api/admin/keys");
+
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forbiddenPost.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
+    }
+
+    public static TheoryData<string, string> BadCreates => new()
+    {
+        { """{"role":"user","symbols":["BTC-USD"]}""", "name" },
+        { """{"name":"  ","role":"user","symbols":["BTC-USD"]}""", "name" },
+        { """{"name":"x","role":"root","symbols":["BTC-USD"]}""", "role" },
+        { """{"name":"x","role":null,"symbols":["BTC-USD"]}""", "role" },
+        { """{"name":"x","role":"user"}""", "symbols" },
+        { """{"name":"x","role":"user","symbols":[]}""", "symbols" },
+        { """{"name":"x","role":"user","symbols":["BTC USD"]}""", "symbols" },
+        { """{"name":"x","role":"user","symbols":["*","BTC-USD"]}""", "symbols" },
+        { """{"name":"x","role":"user","symbols":[null]}""", "symbols" },
+        { """{"name":"x","role":"user","symbols":["\u0000\uD83D\uDE00"]}""", "symbols" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCreates))]
+    public async Task Create_BadBody_IsValidationProblemNamingTheField(string json, string field)
+    {
+        using var admin = await AdminClientAsync();
+
+        using var response = await admin.PostAsync("/api/admin/keys", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Command_CreatesListsAndRevokes_OnTheConfiguredDatabase()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var created = await KeysCommand.RunAsync(["create", "--name", "alice", "--role", "user", "--symbols", "BTC-USD,eth-usd"], _app.Services, output, error, CancellationToken.None);
+
+        Assert.Equal(0, created);
+        var secret = output.ToString().Split("API key (shown once): ")[1].Trim();
+        var token = await _app.GetTokenAsync(secret);
+        Assert.Equal(["BTC-USD", "ETH-USD"], token.Symbols);
+
+        output.GetStringBuilder().Clear();
+        Assert.Equal(0, await KeysCommand.RunAsync(["list"], _app.Services, output, error, CancellationToken.None));
+        Assert.Contains(token.UserId, output.ToString());
+        Assert.Contains("alice", output.ToString());
+        Assert.DoesNotContain(secret, output.ToString());
+
+        Assert.Equal(0, await KeysCommand.RunAsync(["revoke", token.UserId], _app.Services, output, error, CancellationToken.None));
+        using var client = _app.CreateClient();
+        using var refused = await client.PostAsJsonAsync("/api/auth/token", new { apiKey = secret });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        Assert.Equal(1, await KeysCommand.RunAsync(["create", "--name", "x", "--role", "root"], _app.Services, output, error, CancellationToken.None));
+        Assert.Contains("--role", error.ToString());
+        Assert.Contains("--symbols", error.ToString());
+        Assert.Equal(2, await KeysCommand.RunAsync(["revoke", Guid.NewGuid().ToString()], _app.Services, output, error, CancellationToken.None));
+    }
+}
