@@ -1,8 +1,10 @@
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Cors;
+using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
@@ -14,7 +16,9 @@ builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; non
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
 builder.AddTicker();        // the hub, the quote book and the feed
+builder.AddQuoteDelivery(); // fan-out per connection: coalesced, conflated, slow consumers cut off
 builder.AddHealth();
+builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus
 
 var app = builder.Build();
 
@@ -27,5 +31,6 @@ app.UseAuthorization();
 app.MapAuth();
 app.MapTicker();
 app.MapHealth();
+app.MapTickerMetrics();
 
 app.Run();

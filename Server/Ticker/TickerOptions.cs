@@ -33,8 +33,19 @@ public sealed class TickerOptions : IValidatableObject
 
     public TimeSpan Interval => TimeSpan.FromMilliseconds(IntervalMs);
 
+    /// <summary>
+    /// How long a write to one connection may stay pending (the client stopped reading) before the connection is
+    /// closed as a slow consumer. Until then its quotes are conflated: it gets the latest of each symbol when it resumes.
+    /// </summary>
+    public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (SlowConsumerTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Ticker:SlowConsumerTimeout must be a positive duration, such as 00:00:30.");
+        }
+
         foreach (var (symbol, price) in Symbols)
         {
             if (!Ticker.Symbol.TryNormalise(symbol, out var normalised) || normalised != symbol)
