@@ -39,6 +39,13 @@ public sealed class TickerOptions : IValidatableObject
     /// </summary>
     public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The kernel send buffer of each client socket, in bytes (Linux doubles it); 0 leaves the OS to size it. Small
+    /// enough that a client that stops reading shows up as a pending write (and is conflated) within a few ticks.
+    /// </summary>
+    [Range(0, 16 * 1024 * 1024, ErrorMessage = "Ticker:SocketSendBufferBytes must be between 0 (OS default) and 16777216.")]
+    public int SocketSendBufferBytes { get; set; } = 32 * 1024;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (SlowConsumerTimeout <= TimeSpan.Zero)
