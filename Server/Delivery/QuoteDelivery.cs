@@ -31,6 +31,7 @@ public sealed class QuoteDelivery
     private readonly TickerMetrics _metrics;
     private readonly IOptions<TickerOptions> _options;
     private readonly ILogger<QuoteDelivery> _logger;
+    private long _tick;
     private int _version;
     private int _snapshotVersion = -1;
     private Subscriber[] _snapshot = [];
@@ -61,6 +62,7 @@ public sealed class QuoteDelivery
         }
 
         var publishedAt = _time.GetTimestamp();
+        var frames = new TickFrames(++_tick);
         var tick = new SerializedQuote[quotes.Count];
         for (var i = 0; i < quotes.Count; i++)
         {
@@ -71,7 +73,7 @@ public sealed class QuoteDelivery
                 bytes[p] = _protocols[p].GetMessageBytes(message);
             }
 
-            tick[i] = new SerializedQuote(_symbolIndex[quotes[i].Symbol], bytes);
+            tick[i] = new SerializedQuote(frames.Tick, _symbolIndex[quotes[i].Symbol], bytes);
         }
 
         _metrics.QuotesPublished.Add(quotes.Count);
@@ -81,17 +83,17 @@ public sealed class QuoteDelivery
         var lanes = Environment.ProcessorCount;
         if (lanes == 1 || subscribers.Length < ParallelThreshold)
         {
-            FanOut(subscribers, 0, 1, tick, publishedAt, timeout);
+            FanOut(subscribers, 0, 1, tick, frames, publishedAt, timeout);
         }
         else
         {
             // Each lane takes every lanes-th connection; the writes are synchronous copies into each connection's
             // pipe, and the socket sends happen on Kestrel's I/O threads.
-            Parallel.For(0, lanes, lane => FanOut(subscribers, lane, lanes, tick, publishedAt, timeout));
+            Parallel.For(0, lanes, lane => FanOut(subscribers, lane, lanes, tick, frames, publishedAt, timeout));
         }
     }
 
-    private void FanOut(Subscriber[] subscribers, int lane, int lanes, SerializedQuote[] tick, long publishedAt, TimeSpan timeout)
+    private void FanOut(Subscriber[] subscribers, int lane, int lanes, SerializedQuote[] tick, TickFrames frames, long publishedAt, TimeSpan timeout)
     {
         for (var i = lane; i < subscribers.Length; i += lanes)
         {
@@ -103,7 +105,7 @@ public sealed class QuoteDelivery
                 continue;
             }
 
-            subscriber.Offer(tick, publishedAt);
+            subscriber.Offer(tick, frames, publishedAt);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Metrics;
 
@@ -84,7 +85,7 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
     /// Puts this tick's quotes of the connection's symbols in their slots and starts a flush unless one is running.
     /// Never blocks on the connection: the flush runs inline only as far as the write completes synchronously.
     /// </summary>
-    public void Offer(SerializedQuote[] tick, long publishedAt)
+    public void Offer(SerializedQuote[] tick, TickFrames frames, long publishedAt)
     {
         var conflated = 0;
         lock (_gate)
@@ -122,10 +123,10 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
             _writing = true;
         }
 
-        _ = FlushAsync(publishedAt);
+        _ = FlushAsync(frames, publishedAt);
     }
 
-    private async Task FlushAsync(long publishedAt)
+    private async Task FlushAsync(TickFrames? frames, long publishedAt)
     {
         try
         {
@@ -133,15 +134,19 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
             {
                 var length = 0;
                 var count = 0;
+                var symbols = 0UL;
+                var current = frames is not null && _draining.Length <= 64;
                 lock (_gate)
                 {
                     (_pending, _draining) = (_draining, _pending);
-                    foreach (var quote in _draining)
+                    for (var i = 0; i < _draining.Length; i++)
                     {
-                        if (quote is not null)
+                        if (_draining[i] is { } quote)
                         {
                             length += quote.Bytes[protocolIndex].Length;
                             count++;
+                            symbols |= 1UL << (i & 63);
+                            current = current && quote.Tick == frames!.Tick;
                         }
                     }
 
@@ -153,30 +158,38 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
                     }
                 }
 
-                // All of the connection's quotes of this flush in one buffer: one write, one flush, one frame.
-                var buffer = ArrayPool<byte>.Shared.Rent(length);
-                var offset = 0;
-                for (var i = 0; i < _draining.Length; i++)
+                byte[]? rented = null;
+                SerializedHubMessage message;
+                if (current)
                 {
-                    if (_draining[i] is { } quote)
-                    {
-                        quote.Bytes[protocolIndex].Span.CopyTo(buffer.AsSpan(offset));
-                        offset += quote.Bytes[protocolIndex].Length;
-                        _draining[i] = null;
-                    }
+                    // Connections holding the same symbols get the same frame this tick: built once, shared.
+                    message = frames!.Get(protocolIndex, protocolName, symbols, _draining, length);
+                    Array.Clear(_draining);
+                }
+                else
+                {
+                    // A connection catching up holds quotes of several ticks: its own frame, in a pooled buffer.
+                    rented = ArrayPool<byte>.Shared.Rent(length);
+                    message = new SerializedHubMessage([new SerializedMessage(protocolName, TickFrames.Concat(_draining, protocolIndex, rented, length))]);
+                    Array.Clear(_draining);
                 }
 
                 try
                 {
                     Volatile.Write(ref _writeStartedAt, time.GetTimestamp());
-                    await connection.WriteAsync(new SerializedHubMessage([new SerializedMessage(protocolName, buffer.AsMemory(0, length))]));
+                    await connection.WriteAsync(message);
                 }
                 finally
                 {
                     Volatile.Write(ref _writeStartedAt, 0);
-                    // WriteAsync has copied the bytes into the connection's pipe once it completes.
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    if (rented is not null)
+                    {
+                        // WriteAsync has copied the bytes into the connection's pipe once it completes.
+                        ArrayPool<byte>.Shared.Return(rented);
+                    }
                 }
+
+                frames = null;
 
                 metrics.Writes.Add(1);
                 metrics.Deliveries.Add(count);
@@ -193,9 +206,49 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
 }
 
 /// <summary>One quote of a tick, serialized once per hub protocol (indexed like <see cref="QuoteDelivery"/>'s protocols).</summary>
-internal sealed class SerializedQuote(int symbolIndex, ReadOnlyMemory<byte>[] bytes)
+internal sealed class SerializedQuote(long tick, int symbolIndex, ReadOnlyMemory<byte>[] bytes)
 {
+    public long Tick { get; } = tick;
+
     public int SymbolIndex { get; } = symbolIndex;
 
     public ReadOnlyMemory<byte>[] Bytes { get; } = bytes;
+}
+
+/// <summary>
+/// The coalesced frames of one tick, one per (protocol, set of symbols): most connections hold one of a few symbol
+/// sets, so a tick builds a handful of frames and every connection writes a shared one instead of copying its own.
+/// </summary>
+internal sealed class TickFrames(long tick)
+{
+    private readonly ConcurrentDictionary<(int Protocol, ulong Symbols), SerializedHubMessage> _frames = new();
+
+    public long Tick { get; } = tick;
+
+    public SerializedHubMessage Get(int protocol, string protocolName, ulong symbols, SerializedQuote?[] quotes, int length)
+    {
+        if (_frames.TryGetValue((protocol, symbols), out var frame))
+        {
+            return frame;
+        }
+
+        var bytes = new byte[length];
+        frame = new SerializedHubMessage([new SerializedMessage(protocolName, Concat(quotes, protocol, bytes, length))]);
+        return _frames.GetOrAdd((protocol, symbols), frame);
+    }
+
+    public static ReadOnlyMemory<byte> Concat(SerializedQuote?[] quotes, int protocol, byte[] buffer, int length)
+    {
+        var offset = 0;
+        foreach (var quote in quotes)
+        {
+            if (quote is not null)
+            {
+                quote.Bytes[protocol].Span.CopyTo(buffer.AsSpan(offset));
+                offset += quote.Bytes[protocol].Length;
+            }
+        }
+
+        return buffer.AsMemory(0, length);
+    }
 }
