@@ -39,13 +39,18 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Delivery_WhileAWriteIsPending_KeepsOnlyTheLatestQuoteOfEachSymbol_AndSendsItOnResume()
     {
+        using var conflated = Collector<long>("ticker.quotes.conflated");
         await using var connection = await StuckConnection.JoinAsync(_app, "BTC-USD", "ETH-USD");
         _app.Tick();
         await Until(() => connection.Writes == 1);
 
-        for (var tick = 2; tick <= 6; tick++)
+        // Tick 2 fills the empty slots; each later tick overwrites both, which is how the test knows it was handled.
+        _app.Tick();
+        for (var tick = 3; tick <= 6; tick++)
         {
             _app.Tick();
+            var expected = 2 * (tick - 2);
+            await Until(() => conflated.GetMeasurementSnapshot().EvaluateAsCounter() == expected);
         }
 
         Assert.Equal(1, connection.Writes);
