@@ -143,11 +143,12 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             connection.ServerTimeout = options.HardLimit;
         }
 
-        connection.Closed += _ =>
+        connection.Closed += error =>
         {
-            if (!_stopping)
+            if (!_stopping && Interlocked.Increment(ref _closed) <= 3)
             {
-                Interlocked.Increment(ref _closed);   // the server closed it (a stalled reader past the bound, or a failure)
+                // Closed before the end of the run: by the server (a stalled reader past its bound) or a failure.
+                log.WriteLine($"connection closed during the run{(stalled ? " (stalled reader)" : "")}: {error?.Message ?? "no error given"}");
             }
 
             return Task.CompletedTask;
