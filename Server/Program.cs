@@ -1,8 +1,10 @@
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Cors;
+using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.RequestLogging;
 using SignalRTicker.Server.Revocation;
@@ -20,7 +22,9 @@ builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API a
 builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
 builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
 builder.AddTicker();        // the hub, the quote book and the feed
+builder.AddQuoteDelivery(); // fan-out per connection: coalesced, conflated, slow consumers cut off
 builder.AddHealth();
+builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus
 
 // `keys create|list|revoke` manages keys on the configured database, then exits instead of serving.
 if (await KeysCommand.TryRunAsync(args, builder)) return;
@@ -39,5 +43,6 @@ app.MapAuth();
 app.MapKeyAdmin();
 app.MapTicker();
 app.MapHealth();
+app.MapTickerMetrics();
 
 app.Run();

@@ -7,6 +7,8 @@
   const DEFAULT_SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD"];
   const SPARK_POINTS = 60;
   const RETRY_CAP_MS = 10_000;
+  // ?protocol=messagepack speaks the binary MessagePack hub protocol instead of JSON.
+  const USE_MESSAGEPACK = new URLSearchParams(location.search).get("protocol") === "messagepack";
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -188,8 +190,25 @@
     return Math.round(base * (0.8 + Math.random() * 0.4));
   }
 
+  /**
+   * MessagePack quotes carry the server's property names (PascalCase), decimals as strings and the timestamp as
+   * [Date, offset minutes]; this gives them the JSON shape the rest of the page reads.
+   */
+  function normaliseQuote(quote) {
+    if (!USE_MESSAGEPACK || quote === null || typeof quote !== "object" || !("Symbol" in quote)) return quote;
+    const stamp = Array.isArray(quote.Timestamp) ? quote.Timestamp[0] : quote.Timestamp;
+    return {
+      symbol: quote.Symbol,
+      price: quote.Price,
+      change: quote.Change,
+      changePercent: quote.ChangePercent,
+      sequence: Number(quote.Sequence),
+      timestamp: stamp instanceof Date ? stamp.toISOString() : String(stamp),
+    };
+  }
+
   function buildConnection() {
-    const connection = new signalR.HubConnectionBuilder()
+    let builder = new signalR.HubConnectionBuilder()
       .withUrl(HUB_URL, {
         // A single-use ticket, not the token: the WebSocket URL carries it, and URLs end up in logs and histories.
         accessTokenFactory: () => connectionTicket(),
@@ -211,10 +230,13 @@
           return context.previousRetryCount === 0 ? 0 : backoff(context.previousRetryCount);
         },
       })
-      .configureLogging(signalR.LogLevel.Warning)
-      .build();
+      .configureLogging(signalR.LogLevel.Warning);
+    if (USE_MESSAGEPACK) {
+      builder = builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
+    }
+    const connection = builder.build();
 
-    connection.on("Quote", onQuote);
+    connection.on("Quote", (quote) => onQuote(normaliseQuote(quote)));
     connection.onreconnecting(() => {
       setStatus("reconnecting");
       ui.transport.textContent = "connection lost; reconnecting";
@@ -367,7 +389,7 @@
     }
     for (const symbol of symbols) state.subscribing.set(symbol, null);
     try {
-      const snapshot = await connection.invoke("Subscribe", symbols);
+      const snapshot = (await connection.invoke("Subscribe", symbols)).map(normaliseQuote);
       // The snapshot names each symbol as the server normalised it.
       for (const { symbol } of snapshot) {
         if (!state.wanted.includes(symbol)) state.wanted.push(symbol);

@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SignalRTicker.Server.Tests.Delivery;
 using SignalRTicker.Server.Ticker;
 
 namespace SignalRTicker.Server.Tests.Ticker;
@@ -84,12 +84,9 @@ public sealed class QuoteFeedServiceTests : IAsyncLifetime
     [Fact]
     public async Task Feed_DoesNotWaitForASendThatNeverCompletes()
     {
-        await using var app = new TickerAppFactory
-        {
-            // Sends to ETH-USD's group never complete, as with a client whose socket stopped draining.
-            TestServices = services => services.AddSingleton<IHubContext<TickerHub, ITickerClient>>(sp =>
-                new StuckGroupHubContext(sp.GetRequiredService<IHubContext<TickerHub>>(), Symbol.GroupName("ETH-USD"))),
-        };
+        await using var app = new TickerAppFactory();
+        // A connection subscribed to ETH-USD whose writes never complete, as with a client whose socket stopped draining.
+        await using var stuck = await StuckConnection.JoinAsync(app, "ETH-USD");
         var (hub, quotes) = await app.ConnectAsync();
         await using var _hub = hub;
         await hub.InvokeAsync<Quote[]>(nameof(TickerHub.Subscribe), new[] { "BTC-USD", "SOL-USD" }).DefaultTimeout();
@@ -100,34 +97,9 @@ public sealed class QuoteFeedServiceTests : IAsyncLifetime
             var seen = await quotes.UntilAsync(q => q.Symbol == "SOL-USD");
             Assert.Equal([tick, tick], seen.Select(q => q.Sequence));
         }
-    }
 
-    /// <summary>The real hub context, except that one group's sends hang forever.</summary>
-    private sealed class StuckGroupHubContext(IHubContext<TickerHub> inner, string stuckGroup) : IHubContext<TickerHub, ITickerClient>
-    {
-        public IHubClients<ITickerClient> Clients { get; } = new StuckGroupClients(inner, stuckGroup);
-
-        public IGroupManager Groups => inner.Groups;
-    }
-
-    private sealed class StuckGroupClients(IHubContext<TickerHub> inner, string stuckGroup) : IHubClients<ITickerClient>
-    {
-        public ITickerClient Group(string groupName) => new Proxy(inner.Clients.Group(groupName), groupName == stuckGroup);
-
-        public ITickerClient All => throw new NotSupportedException();
-        public ITickerClient AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
-        public ITickerClient Client(string connectionId) => throw new NotSupportedException();
-        public ITickerClient Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
-        public ITickerClient GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
-        public ITickerClient Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
-        public ITickerClient User(string userId) => throw new NotSupportedException();
-        public ITickerClient Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
-
-        private sealed class Proxy(IClientProxy inner, bool stuck) : ITickerClient
-        {
-            public Task Quote(Quote quote) =>
-                stuck ? new TaskCompletionSource().Task : inner.SendAsync(nameof(ITickerClient.Quote), quote);
-        }
+        // Its first write is still pending; every later quote waited in its one slot instead of queueing.
+        Assert.Equal(1, stuck.Writes);
     }
 
     /// <summary>The real random walk, except that it can be told to fail one symbol's next move.</summary>

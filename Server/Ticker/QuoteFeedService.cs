@@ -1,17 +1,17 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Delivery;
 
 namespace SignalRTicker.Server.Ticker;
 
 /// <summary>
-/// Every <c>Ticker:IntervalMs</c>, moves each symbol one step, records it in the <see cref="QuoteBook"/> and pushes it
-/// to that symbol's group. Sends are started, not awaited: a slow or stuck connection makes its own send pending
-/// without holding up the next tick or anyone else's quotes.
+/// Every <c>Ticker:IntervalMs</c>, moves each symbol one step, records it in the <see cref="QuoteBook"/> and hands the
+/// tick to <see cref="QuoteDelivery"/>, which never waits for a client: a slow or stuck connection has its quotes
+/// conflated without holding up the next tick or anyone else's quotes.
 /// </summary>
 public sealed class QuoteFeedService(
     QuoteBook book,
     IQuoteSource source,
-    IHubContext<TickerHub, ITickerClient> hub,
+    QuoteDelivery delivery,
     IOptions<TickerOptions> options,
     TimeProvider time,
     ILogger<QuoteFeedService> logger) : BackgroundService
@@ -39,6 +39,7 @@ public sealed class QuoteFeedService(
     internal void Tick()
     {
         var now = time.GetUtcNow();
+        var moved = new List<Quote>(book.Symbols.Count);
         foreach (var symbol in book.Symbols)
         {
             Quote next;
@@ -53,32 +54,16 @@ public sealed class QuoteFeedService(
             }
 
             book.Set(next);
-            Publish(next);
+            moved.Add(next);
         }
-    }
 
-    private void Publish(Quote quote)
-    {
-        var send = hub.Clients.Group(Symbol.GroupName(quote.Symbol)).Quote(quote);
-        if (!send.IsCompletedSuccessfully)
-        {
-            _ = ObserveAsync(send, quote.Symbol);
-        }
-    }
-
-    private async Task ObserveAsync(Task send, string symbol)
-    {
         try
         {
-            await send;
+            delivery.Publish(moved);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            TickerLog.PublishFailed(logger, ex, symbol);
-        }
-        catch (OperationCanceledException)
-        {
-            // A connection went away mid-send; nothing to do.
+            TickerLog.PublishFailed(logger, ex);
         }
     }
 }

@@ -20,7 +20,9 @@ public static class TickerExtensions
         {
             // Detailed errors would show exception messages to clients; HubException messages are always sent.
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
-        });
+        })
+            // Binary and smaller on the wire than JSON; clients choose per connection.
+            .AddMessagePackProtocol();
         return builder;
     }
 }

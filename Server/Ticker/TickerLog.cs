@@ -11,8 +11,8 @@ internal static partial class TickerLog
     [LoggerMessage(3002, LogLevel.Error, "Could not move {Symbol} this tick; it will move on the next")]
     public static partial void TickFailed(ILogger logger, Exception exception, string symbol);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Publishing a quote of {Symbol} failed")]
-    public static partial void PublishFailed(ILogger logger, Exception exception, string symbol);
+    [LoggerMessage(3003, LogLevel.Warning, "Publishing a tick failed; the next tick goes on")]
+    public static partial void PublishFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(3010, LogLevel.Debug, "Connection {ConnectionId} of key {KeyId} subscribed to {Symbols}")]
     public static partial void Subscribed(ILogger logger, string connectionId, string? keyId, string symbols);

@@ -1,0 +1,54 @@
+namespace SignalRTicker.Bench;
+
+/// <summary>One bench run, as given on the command line.</summary>
+public sealed record BenchOptions(
+    Uri Url,
+    string ApiKey,
+    int Connections,
+    int Ramp,
+    string[] Symbols,
+    int SymbolsPerConnection,
+    TimeSpan Warmup,
+    TimeSpan Duration,
+    string Protocol,
+    double StalledFraction,
+    int? ServerPid,
+    string? JsonPath,
+    bool AllowRemote)
+{
+    /// <summary>Ramp, warm-up and window, plus a margin to connect and close: the run never lasts longer.</summary>
+    public TimeSpan HardLimit => TimeSpan.FromSeconds(Connections / (double)Ramp) + Warmup + Duration + TimeSpan.FromSeconds(60);
+
+    public IEnumerable<string> Validate()
+    {
+        if (!AllowRemote && !(Url.IsLoopback || Url.Host == "127.0.0.1"))
+        {
+            yield return $"{Url} is not a loopback address; pass --allow-remote to load a server you own elsewhere.";
+        }
+
+        if (Connections < 1 || Ramp < 1)
+        {
+            yield return "--connections and --ramp must be at least 1.";
+        }
+
+        if (Symbols.Length == 0 || SymbolsPerConnection < 0)
+        {
+            yield return "--symbols needs at least one symbol, and --symbols-per-conn must be 0 (all) or more.";
+        }
+
+        if (Protocol is not ("json" or "messagepack"))
+        {
+            yield return "--protocol must be json or messagepack.";
+        }
+
+        if (StalledFraction is < 0 or >= 1)
+        {
+            yield return "--stalled must be a fraction from 0 up to (not including) 1, such as 0.1.";
+        }
+
+        if (Duration <= TimeSpan.Zero || Duration > TimeSpan.FromMinutes(10) || Warmup < TimeSpan.Zero)
+        {
+            yield return "--duration must be between 1 and 600 seconds, and --warmup 0 or more.";
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using SignalRTicker.Server.Ticker;
+
+namespace SignalRTicker.Bench;
+
+/// <summary>
+/// Opens the connections with a ramp, subscribes each to its symbols, and measures the healthy ones during the window:
+/// quotes received, latency from each quote's timestamp, and sequence gaps. Stalled connections stop reading their
+/// WebSocket once subscribed (with small client buffers), as a slow consumer does; they resume at the end of the window.
+/// </summary>
+public sealed class BenchRun(BenchOptions options, TextWriter log)
+{
+    /// <summary>The hub method, as the contract names it (the hub class itself lives in the server).</summary>
+    private const string SubscribeMethod = "Subscribe";
+
+    private readonly LatencyHistogram _latency = new();
+    private readonly TaskCompletionSource _releaseStalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _measuring;
+    private volatile bool _stopping;
+    private long _deliveries;
+    private long _gaps;
+    private long _failed;
+    private long _closed;
+
+    public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(10) };
+        using var tokenResponse = await http.PostAsJsonAsync("api/auth/token", new { apiKey = options.ApiKey }, cancellationToken);
+        if (!tokenResponse.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /api/auth/token answered {(int)tokenResponse.StatusCode}: check --api-key and --url.");
+        }
+
+        var token = (await tokenResponse.Content.ReadFromJsonAsync<TokenAnswer>(cancellationToken))!.AccessToken;
+        var idle = ServerSample.Take(options.ServerPid);
+        var stalledEvery = options.StalledFraction > 0 ? (int)Math.Round(1 / options.StalledFraction) : 0;
+        var connections = new List<HubConnection>(options.Connections);
+        var starts = new List<Task>(options.Connections);
+        var rampStarted = DateTimeOffset.UtcNow;
+        for (var i = 0; i < options.Connections; i++)
+        {
+            // Keep to the ramp: connection i starts no earlier than i / ramp seconds in.
+            var due = rampStarted + TimeSpan.FromSeconds(i / (double)options.Ramp);
+            var wait = due - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            var stalled = stalledEvery > 0 && i % stalledEvery == stalledEvery - 1;
+            var socket = new TaskCompletionSource<StallableWebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var connection = Build(token, stalled ? socket : null);
+            connections.Add(connection);
+            starts.Add(StartAsync(connection, SymbolsOf(i), stalled ? socket.Task : null, cancellationToken));
+        }
+
+        await Task.WhenAll(starts);
+        var ok = options.Connections - Interlocked.Read(ref _failed);
+        log.WriteLine($"{ok} of {options.Connections} connections up; warming up for {options.Warmup.TotalSeconds:F0} s");
+        await Task.Delay(options.Warmup, cancellationToken);
+
+        var before = ServerSample.Take(options.ServerPid);
+        _measuring = true;
+        var windowStarted = DateTimeOffset.UtcNow;
+        await Task.Delay(options.Duration, cancellationToken);
+        _measuring = false;
+        var window = DateTimeOffset.UtcNow - windowStarted;
+        var after = ServerSample.Take(options.ServerPid);
+
+        _stopping = true;
+        _releaseStalled.TrySetResult();
+        using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask())).WaitAsync(stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        return new BenchResult(
+            Connections: options.Connections,
+            ConnectionsOk: ok,
+            ConnectionsFailed: Interlocked.Read(ref _failed),
+            StalledConnections: stalledEvery > 0 ? options.Connections / stalledEvery : 0,
+            ClosedByServer: Interlocked.Read(ref _closed),
+            Protocol: options.Protocol,
+            WindowSeconds: Math.Round(window.TotalSeconds, 2),
+            Deliveries: Interlocked.Read(ref _deliveries),
+            DeliveriesPerSecond: Math.Round(Interlocked.Read(ref _deliveries) / window.TotalSeconds),
+            LatencyP50Ms: _latency.PercentileMs(0.50),
+            LatencyP90Ms: _latency.PercentileMs(0.90),
+            LatencyP99Ms: _latency.PercentileMs(0.99),
+            LatencyMaxMs: Math.Round(_latency.MaxMs, 1),
+            Gaps: Interlocked.Read(ref _gaps),
+            ServerCpuPercent: before is { } b && after is { } a ? Math.Round((a.Cpu - b.Cpu) / (a.At - b.At) * 100, 1) : null,
+            ServerRssMiB: after is { } end ? Math.Round(end.RssBytes / 1048576.0, 1) : null,
+            ServerKiBPerConnection: idle is { } i0 && after is { } a1 && ok > 0 ? Math.Round((a1.RssBytes - i0.RssBytes) / 1024.0 / ok, 1) : null);
+    }
+
+    private string[] SymbolsOf(int connection)
+    {
+        if (options.SymbolsPerConnection == 0 || options.SymbolsPerConnection >= options.Symbols.Length)
+        {
+            return options.Symbols;
+        }
+
+        return [.. Enumerable.Range(0, options.SymbolsPerConnection).Select(k => options.Symbols[(connection + k) % options.Symbols.Length])];
+    }
+
+    private HubConnection Build(string token, TaskCompletionSource<StallableWebSocket>? stalledSocket)
+    {
+        var stalled = stalledSocket is not null;
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(options.Url, "hubs/ticker"), o =>
+        {
+            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            o.Transports = HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+            if (stalled)
+            {
+                // Small buffers on the client side, so the server (not this process) holds the backlog soon.
+                o.TransportMaxBufferSize = 4096;
+                o.ApplicationMaxBufferSize = 4096;
+                o.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var socket = new StallableWebSocket(await SmallBufferWebSocketAsync(context.Uri, token, cancellationToken), _releaseStalled.Task);
+                    stalledSocket!.TrySetResult(socket);
+                    return socket;
+                };
+            }
+        });
+        if (options.Protocol == "messagepack")
+        {
+            builder.AddMessagePackProtocol();
+        }
+
+        var connection = builder.Build();
+        if (stalled)
+        {
+            // It hears nothing while stalled; without this the client would give up on the server after 30 s.
+            connection.ServerTimeout = options.HardLimit;
+        }
+
+        connection.Closed += error =>
+        {
+            if (!_stopping && Interlocked.Increment(ref _closed) <= 3)
+            {
+                // Closed before the end of the run: by the server (a stalled reader past its bound) or a failure.
+                log.WriteLine($"connection closed during the run{(stalled ? " (stalled reader)" : "")}: {error?.Message ?? "no error given"}");
+            }
+
+            return Task.CompletedTask;
+        };
+        if (!stalled)
+        {
+            var last = new Dictionary<string, long>(StringComparer.Ordinal);
+            connection.On<Quote>(nameof(ITickerClient.Quote), quote =>
+            {
+                if (last.TryGetValue(quote.Symbol, out var previous) && quote.Sequence != previous + 1 && _measuring)
+                {
+                    Interlocked.Increment(ref _gaps);
+                }
+
+                last[quote.Symbol] = quote.Sequence;
+                if (_measuring)
+                {
+                    Interlocked.Increment(ref _deliveries);
+                    _latency.Record(DateTimeOffset.UtcNow - quote.Timestamp);
+                }
+            });
+        }
+
+        return connection;
+    }
+
+    private static async ValueTask<WebSocket> SmallBufferWebSocketAsync(Uri uri, string token, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetBuffer(4096, 4096);
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await tcp.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(tcp, ownsSocket: true);
+            },
+        });
+        await socket.ConnectAsync(uri, invoker, cancellationToken);
+        return socket;
+    }
+
+    private async Task StartAsync(HubConnection connection, string[] symbols, Task<StallableWebSocket>? stalledSocket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.StartAsync(cancellationToken);
+            await connection.InvokeAsync<Quote[]>(SubscribeMethod, symbols, cancellationToken);
+            if (stalledSocket is not null)
+            {
+                (await stalledSocket).Stall();
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HubException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        {
+            if (Interlocked.Increment(ref _failed) <= 3)
+            {
+                log.WriteLine($"connection failed: {ex.Message}");
+            }
+        }
+    }
+
+    private sealed record TokenAnswer(string AccessToken);
+}
+
+/// <summary>What a run measured; deliveries and latency are of the connections that kept reading.</summary>
+public sealed record BenchResult(
+    int Connections,
+    long ConnectionsOk,
+    long ConnectionsFailed,
+    int StalledConnections,
+    long ClosedByServer,
+    string Protocol,
+    double WindowSeconds,
+    long Deliveries,
+    double DeliveriesPerSecond,
+    double LatencyP50Ms,
+    double LatencyP90Ms,
+    double LatencyP99Ms,
+    double LatencyMaxMs,
+    long Gaps,
+    double? ServerCpuPercent,
+    double? ServerRssMiB,
+    double? ServerKiBPerConnection);

@@ -1,0 +1,32 @@
+using SignalRTicker.Server.Metrics;
+using Microsoft.AspNetCore.SignalR.Client;
+using SignalRTicker.Server.Ticker;
+
+namespace SignalRTicker.Server.Tests.Metrics;
+
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private readonly TickerAppFactory _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_AreScrapedInPrometheusFormat()
+    {
+        var (hub, quotes) = await _app.ConnectAsync();
+        await using var _hub = hub;
+        await hub.InvokeAsync<Quote[]>(nameof(TickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
+        _app.Tick();
+        await quotes.NextAsync();
+
+        using var client = _app.CreateClient();
+        var text = await client.GetStringAsync(MetricsExtensions.ScrapePath).DefaultTimeout();
+
+        Assert.Contains("ticker_quotes_published", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_quotes_delivered", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_connections", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_send_lag", text, StringComparison.Ordinal);
+    }
+}

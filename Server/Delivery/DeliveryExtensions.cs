@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Ticker;
+
+namespace SignalRTicker.Server.Delivery;
+
+public static class DeliveryExtensions
+{
+    /// <summary>Per-connection, conflating, coalescing fan-out of quotes, fed by SignalR's group memberships.</summary>
+    public static IHostApplicationBuilder AddQuoteDelivery(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<QuoteDelivery>();
+        // A closed registration wins over AddSignalR's open-generic DefaultHubLifetimeManager<>.
+        builder.Services.AddSingleton<HubLifetimeManager<TickerHub>, TickerLifetimeManager>();
+
+        // Linux lets a loopback or LAN socket's send buffer grow to megabytes when nobody reads it, which hides a
+        // stalled client from the delivery for minutes and is memory no conflation can bound. A fixed send buffer
+        // (set on the listening socket, inherited by accepted ones) keeps that backlog small; 0 keeps the OS default.
+        builder.Services.AddOptions<SocketTransportOptions>().Configure<IOptions<TickerOptions>>((sockets, ticker) =>
+        {
+            // Each write to a hub connection crosses SignalR's transport pipe and then Kestrel's socket pipe, each a
+            // thread-pool hop; inline scheduling runs the socket send on the thread that flushed instead.
+            sockets.UnsafePreferInlineScheduling = ticker.Value.InlineSocketScheduling;
+            var bytes = ticker.Value.SocketSendBufferBytes;
+            if (bytes > 0)
+            {
+                sockets.CreateBoundListenSocket = endpoint =>
+                {
+                    var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                    socket.SendBufferSize = bytes;
+                    return socket;
+                };
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+using OpenTelemetry.Metrics;
+
+namespace SignalRTicker.Server.Metrics;
+
+public static class MetricsExtensions
+{
+    public const string ScrapePath = "/metrics";
+
+    /// <summary>The ticker's instruments, and ASP.NET Core's own, exported for Prometheus.</summary>
+    public static IHostApplicationBuilder AddTickerMetrics(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TickerMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(TickerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>
+    /// The Prometheus scrape endpoint. Anonymous like <c>/healthz</c>: it carries counts, never keys or users; expose
+    /// it only where the scraper can reach it.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTickerMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint(ScrapePath);
+        return app;
+    }
+}
