@@ -69,10 +69,10 @@ public static class ClientCommandLine
 
     private static readonly Option<string> Protocol = new Option<string>("--protocol")
     {
-        Description = "Hub protocol.",
-        HelpName = "json",
+        Description = "Hub protocol: json, or messagepack (binary, smaller frames).",
+        HelpName = "json|messagepack",
         DefaultValueFactory = _ => "json",
-    }.AcceptOnlyFromAmong("json");
+    }.AcceptOnlyFromAmong("json", "messagepack");
 
     private static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
@@ -107,7 +107,7 @@ public static class ClientCommandLine
             parsed.GetValue(Symbols)!)
         {
             MaxRetries = parsed.GetValue(MaxRetries),
-            Protocol = TickerProtocol.Json,
+            Protocol = parsed.GetValue(Protocol) == "messagepack" ? TickerProtocol.MessagePack : TickerProtocol.Json,
         };
         var output = parsed.GetValue(Output) switch
         {

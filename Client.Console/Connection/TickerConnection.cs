@@ -79,8 +79,8 @@ public sealed class TickerConnection : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         _ = options.Protocol switch
         {
-            // MessagePack: builder.AddMessagePackProtocol(), once the server offers it.
             TickerProtocol.Json => builder.AddJsonProtocol(),
+            TickerProtocol.MessagePack => builder.AddMessagePackProtocol(),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Protocol, "Unknown hub protocol."),
         };
         _hub = builder.Build();
@@ -275,6 +275,10 @@ public sealed class TickerConnection : IAsyncDisposable
                 return true;
             case HttpRequestException or WebSocketException or IOException or TimeoutException:
                 return true;
+            case AggregateException aggregate:
+                // Every transport failed to start (e.g. the server went away between negotiate and connect):
+                // transient when one of the underlying failures is.
+                return aggregate.Flatten().InnerExceptions.Any(inner => IsTransient(inner.InnerException ?? inner, cancellationToken));
             case OperationCanceledException:
                 return !cancellationToken.IsCancellationRequested;
             case InvalidOperationException when _hub.State != HubConnectionState.Connected:

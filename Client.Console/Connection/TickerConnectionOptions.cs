@@ -29,8 +29,9 @@ public sealed record TickerConnectionOptions(Uri ServerUrl, string ApiKey, IRead
     }
 }
 
-/// <summary>The hub protocol. Only JSON for now; MessagePack slots in here once the server offers it.</summary>
+/// <summary>The hub protocol: JSON text, or MessagePack (binary, smaller frames).</summary>
 public enum TickerProtocol
 {
     Json,
+    MessagePack,
 }

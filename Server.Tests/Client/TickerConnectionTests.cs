@@ -45,6 +45,22 @@ public sealed class TickerConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_OverMessagePack_ReceivesTheSameQuotes()
+    {
+        await using var client = new ClientHarness(
+            ClientHarness.Options(_app.BaseAddress, TickerAppFactory.DemoKey, "BTC-USD") with { Protocol = TickerProtocol.MessagePack });
+
+        var first = await client.NextQuoteAsync();
+        var next = await client.NextQuoteAsync(q => q.Sequence > first.Sequence);
+
+        Assert.Equal("BTC-USD", first.Symbol);
+        Assert.True(first.Price > 0);
+        Assert.Equal(Math.Round(first.Price, 2), first.Price);
+        Assert.Equal(TimeSpan.Zero, first.Timestamp.Offset);
+        Assert.True(next.Timestamp >= first.Timestamp);
+    }
+
+    [Fact]
     public async Task ServerDropsConnection_ReconnectsAndSubscribesAgain()
     {
         await using var client = new ClientHarness(_app.BaseAddress, "BTC-USD");
