@@ -235,38 +235,3 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         }
     }
 }
-
-/// <summary>Remembers each live hub connection so a test can close them from the server side.</summary>
-public sealed class ConnectionTracker : IHubFilter
-{
-    private readonly ConcurrentDictionary<string, HubCallerContext> _connections = new();
-
-    public bool IsEmpty => _connections.IsEmpty;
-
-    public int AbortAll()
-    {
-        var count = 0;
-        foreach (var (id, context) in _connections)
-        {
-            if (_connections.TryRemove(id, out _))
-            {
-                context.Abort();
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
-    {
-        _connections[context.Context.ConnectionId] = context.Context;
-        return next(context);
-    }
-
-    public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
-    {
-        _connections.TryRemove(context.Context.ConnectionId, out _);
-        return next(context, exception);
-    }
-}

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 
-namespace SignalRTicker.Server.Tests.Client;
+namespace SignalRTicker.Server.Tests;
 
 /// <summary>A hub filter that sees every connection and call, so a test can drop connections from the server side.</summary>
 public sealed class ConnectionTracker : IHubFilter
@@ -11,18 +11,24 @@ public sealed class ConnectionTracker : IHubFilter
 
     public IReadOnlyCollection<HubCallerContext> Open => [.. _open.Values];
 
+    public bool IsEmpty => _open.IsEmpty;
+
     public IReadOnlyList<(string ConnectionId, string Method)> Calls => [.. _calls];
 
     /// <summary>Aborts every open connection, as a crashing proxy or a network drop would.</summary>
     public int AbortAll()
     {
-        var open = _open.Values.ToList();
-        foreach (var context in open)
+        var count = 0;
+        foreach (var (id, context) in _open)
         {
-            context.Abort();
+            if (_open.TryRemove(id, out _))
+            {
+                context.Abort();
+                count++;
+            }
         }
 
-        return open.Count;
+        return count;
     }
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
