@@ -36,4 +36,24 @@ public static class TaskTimeoutExtensions
     public static Task DefaultTimeout(this ValueTask task, TimeSpan? timeout = null,
         [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         task.AsTask().DefaultTimeout(timeout, file, line);
+
+    /// <summary>Polls a condition that no event announces (work on the thread pool, state across a browser), with a deadline.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null,
+        [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        var limit = timeout ?? DefaultTimeoutSpan;
+        using var deadline = new CancellationTokenSource(limit);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!condition())
+        {
+            try
+            {
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The condition was not met within {limit.TotalSeconds}s at {Path.GetFileName(file)}:{line}");
+            }
+        }
+    }
 }

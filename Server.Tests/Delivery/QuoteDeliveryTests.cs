@@ -28,9 +28,9 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         connection.Resume();
 
         _app.Tick();
-        await Until(() => connection.Writes == 1);
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 1);
         _app.Tick();
-        await Until(() => connection.Writes == 2);
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 2);
 
         Assert.All(connection.Written, write => Assert.Equal(["BTC-USD", "ETH-USD", "SOL-USD"], Quotes(write).Select(q => q.Symbol).Order()));
         Assert.Equal([2, 2, 2], Quotes(connection.Written[1]).Select(q => q.Sequence));
@@ -42,7 +42,7 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         using var conflated = Collector<long>("ticker.quotes.conflated");
         await using var connection = await StuckConnection.JoinAsync(_app, "BTC-USD", "ETH-USD");
         _app.Tick();
-        await Until(() => connection.Writes == 1);
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 1);
 
         // Tick 2 fills the empty slots; each later tick overwrites both, which is how the test knows it was handled.
         _app.Tick();
@@ -50,12 +50,12 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         {
             _app.Tick();
             var expected = 2 * (tick - 2);
-            await Until(() => conflated.GetMeasurementSnapshot().EvaluateAsCounter() == expected);
+            await TaskTimeoutExtensions.WaitUntilAsync(() => conflated.GetMeasurementSnapshot().EvaluateAsCounter() == expected);
         }
 
         Assert.Equal(1, connection.Writes);
         connection.Resume();
-        await Until(() => connection.Writes == 2);
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 2);
 
         Assert.Equal([("BTC-USD", 6L), ("ETH-USD", 6L)], Quotes(connection.Written[1]).Select(q => (q.Symbol, q.Sequence)).Order());
         Assert.False(connection.Aborted.IsCompleted);
@@ -67,7 +67,7 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         using var disconnects = Collector<long>("ticker.slow_consumer.disconnects");
         await using var connection = await StuckConnection.JoinAsync(_app, "BTC-USD");
         _app.Tick();
-        await Until(() => connection.Writes == 1);
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 1);
 
         // 2 s allowed at 100 ms per tick: still connected after 20 more ticks, cut off on the next one after that.
         for (var tick = 0; tick < 20; tick++)
@@ -103,7 +103,7 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         await quotes.UntilAsync(q => q.Symbol == "ETH-USD" && q.Sequence == 2);
         _app.Tick();
         await quotes.UntilAsync(q => q.Symbol == "ETH-USD" && q.Sequence == 3);
-        await Until(() => delivered.GetMeasurementSnapshot().EvaluateAsCounter() == 6);
+        await TaskTimeoutExtensions.WaitUntilAsync(() => delivered.GetMeasurementSnapshot().EvaluateAsCounter() == 6);
 
         var symbols = _app.Services.GetRequiredService<QuoteBook>().Symbols.Count;
         Assert.Equal(3 * symbols, published.GetMeasurementSnapshot().EvaluateAsCounter());
@@ -123,14 +123,4 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         [.. System.Text.Encoding.UTF8.GetString(write).Split('\u001e', StringSplitOptions.RemoveEmptyEntries)
             .Select(json => JsonDocument.Parse(json).RootElement)
             .Select(message => message.GetProperty("arguments")[0].Deserialize<Quote>(JsonSerializerOptions.Web)!)];
-
-    /// <summary>Waits, with a deadline, for work the feed started on the thread pool.</summary>
-    private static async Task Until(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TaskTimeoutExtensions.DefaultTimeoutSpan);
-        while (!condition())
-        {
-            await Task.Delay(10, deadline.Token);
-        }
-    }
 }

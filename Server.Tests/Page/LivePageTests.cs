@@ -117,7 +117,7 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         await Expect(page.Row("ETH-USD")).ToHaveCountAsync(0);
         Assert.Equal(["BTC-USD", "SOL-USD", "LINK-USD"], await page.Rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.symbol)"));
         // The hub really dropped it: once in-flight quotes are through, only the other symbols keep arriving.
-        await WaitUntilAsync(() => page.FramesSinceLast("\"ETH-USD\"", "\"BTC-USD\"") >= 10, TimeSpan.FromSeconds(10));
+        await TaskTimeoutExtensions.WaitUntilAsync(() => page.FramesSinceLast("\"ETH-USD\"", "\"BTC-USD\"") >= 10, TimeSpan.FromSeconds(10));
         await Expect(page.Error).ToBeHiddenAsync();
     }
 
@@ -183,7 +183,7 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         await page.ExpectConnectedAsync();
 
         // The page renews ahead of expiry (4 s into a 5 s token); by the third token the first one has expired.
-        await WaitUntilAsync(() => page.TokenResponses.Count(s => s == 200) >= 3, TimeSpan.FromSeconds(20));
+        await TaskTimeoutExtensions.WaitUntilAsync(() => page.TokenResponses.Count(s => s == 200) >= 3, TimeSpan.FromSeconds(20));
 
         await page.ExpectConnectedAsync();
         await page.ExpectPriceToMoveAsync("BTC-USD");
@@ -209,29 +209,11 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         // What the server does when a token expires or is revoked: close without allowing a reconnect.
         Assert.True(hubs.AbortAll() > 0);
 
-        await WaitUntilAsync(() => page.TokenResponses.Count > tokensBefore, TimeSpan.FromSeconds(15));
+        await TaskTimeoutExtensions.WaitUntilAsync(() => page.TokenResponses.Count > tokensBefore, TimeSpan.FromSeconds(15));
         await page.ExpectConnectedAsync();
-        await WaitUntilAsync(() => !hubs.IsEmpty, TimeSpan.FromSeconds(15));
+        await TaskTimeoutExtensions.WaitUntilAsync(() => !hubs.IsEmpty, TimeSpan.FromSeconds(15));
         await page.ExpectPriceToMoveAsync("BTC-USD");
         await Expect(page.Rows).ToHaveCountAsync(3);
         await Expect(page.Error).ToBeHiddenAsync();
-    }
-
-    /// <summary>Polls a condition on this side of the browser, with a deadline.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        while (!condition())
-        {
-            try
-            {
-                await timer.WaitForNextTickAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"The condition was not met within {timeout.TotalSeconds} s.");
-            }
-        }
     }
 }
