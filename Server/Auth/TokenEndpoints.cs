@@ -62,10 +62,9 @@ public static class TokenEndpoints
                 detail: "The API key is unknown or has been revoked. Check the key you sent, or ask an operator for a new one.");
         }
 
-        await store.MarkUsedAsync(key, cancellationToken);
         var token = issuer.Issue(key);
         var userAgent = http.Request.Headers.UserAgent.ToString();
-        await tokens.RecordAsync(new TokenRecord
+        await tokens.RecordAsync(key, new TokenRecord
         {
             Id = token.TokenId,
             KeyId = key.Id,

@@ -12,12 +12,6 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
         return match is { IsRevoked: false } ? match : null;
     }
 
-    public async Task MarkUsedAsync(ApiKey key, CancellationToken cancellationToken)
-    {
-        key.LastUsedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
     /// <summary>Creates a key from a fresh random secret; the secret is returned once and never stored.</summary>
     public async Task<(ApiKey Key, string Secret)> CreateAsync(string name, string role, List<string> symbols, CancellationToken cancellationToken)
     {

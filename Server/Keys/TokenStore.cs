@@ -5,8 +5,10 @@ namespace SignalRTicker.Server.Keys;
 /// <summary>The record of issued tokens: who got them, which are revoked, and clearing out the expired ones.</summary>
 public sealed class TokenStore(KeyStoreDbContext db, TimeProvider time)
 {
-    public async Task RecordAsync(TokenRecord token, CancellationToken cancellationToken)
+    /// <summary>Records a token issued for <paramref name="key"/> and marks the key used, in one transaction.</summary>
+    public async Task RecordAsync(ApiKey key, TokenRecord token, CancellationToken cancellationToken)
     {
+        key.LastUsedAt = token.IssuedAt;
         db.Tokens.Add(token);
         await db.SaveChangesAsync(cancellationToken);
     }
