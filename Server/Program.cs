@@ -38,6 +38,7 @@ app.UseTickerCors();        // before auth: preflights carry no token
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseQuoteDelivery();      // quote frames straight to each hub WebSocket
 
 app.MapAuth();
 app.MapKeyAdmin();

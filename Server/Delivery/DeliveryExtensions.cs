@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -34,5 +35,28 @@ public static class DeliveryExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Hands each hub WebSocket to the delivery as a <see cref="SharedWebSocket"/>, so quote frames go straight to the
+    /// socket. Call before the hub is mapped.
+    /// </summary>
+    public static WebApplication UseQuoteDelivery(this WebApplication app)
+    {
+        // SignalR adds the WebSockets middleware inside its own endpoint; added here, before it, the socket feature
+        // exists in time to be wrapped (SignalR's then leaves the feature it finds in place).
+        app.UseWebSockets();
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(TickerHub.Path),
+            hub => hub.Use((context, next) =>
+            {
+                if (context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true } webSockets)
+                {
+                    context.Features.Set<IHttpWebSocketFeature>(new SharedWebSocketFeature(webSockets, context.Features));
+                }
+
+                return next(context);
+            }));
+        return app;
     }
 }

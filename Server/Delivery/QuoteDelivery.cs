@@ -145,7 +145,8 @@ public sealed class QuoteDelivery
             return;
         }
 
-        var subscriber = new Subscriber(connection, protocolIndex, connection.Protocol.Name, _symbolIndex.Count, _time, _metrics, _logger);
+        var socket = connection.GetHttpContext()?.Features.Get<SharedWebSocket>();
+        var subscriber = new Subscriber(connection, socket, protocolIndex, connection.Protocol.Name, _symbolIndex.Count, _time, _metrics, _logger);
         if (_subscribers.TryAdd(connection.ConnectionId, subscriber))
         {
             Interlocked.Increment(ref _version);

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Metrics;
 
@@ -11,8 +13,17 @@ namespace SignalRTicker.Server.Delivery;
 /// pending, newer quotes overwrite the slots instead of queueing, so memory per connection is bounded by its symbol
 /// count whatever the client does, and a connection that resumes gets the latest quote of each of its symbols.
 /// </summary>
-internal sealed class Subscriber(HubConnectionContext connection, int protocolIndex, string protocolName, int symbolCount, TimeProvider time, TickerMetrics metrics, ILogger logger)
+/// <remarks>
+/// A frame goes straight to the connection's <see cref="SharedWebSocket"/> when it has one (a WebSocket connection):
+/// one send per tick, as a raw WebSocket server makes, with no hop through SignalR's transport pipe. Other transports
+/// get it through <see cref="HubConnectionContext.WriteAsync(SerializedHubMessage, CancellationToken)"/>.
+/// </remarks>
+internal sealed class Subscriber(HubConnectionContext connection, SharedWebSocket? socket, int protocolIndex, string protocolName, int symbolCount, TimeProvider time, TickerMetrics metrics, ILogger logger)
 {
+    private readonly WebSocketMessageType _messageType = connection.Protocol.TransferFormat == TransferFormat.Binary
+        ? WebSocketMessageType.Binary
+        : WebSocketMessageType.Text;
+
     private readonly Lock _gate = new();
     private readonly bool[] _subscribed = new bool[symbolCount];
     private SerializedQuote?[] _pending = new SerializedQuote?[symbolCount];
@@ -110,7 +121,9 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
                 }
             }
 
-            if (!any || _writing)
+            // Until SignalR has sent the handshake response, a quote on the socket would arrive before it; the slots
+            // fill and the first flush after the handshake carries the latest quotes.
+            if (!any || _writing || socket is { HandshakeSent: false })
             {
                 if (conflated > 0)
                 {
@@ -159,32 +172,38 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
                 }
 
                 byte[]? rented = null;
-                SerializedHubMessage message;
+                ReadOnlyMemory<byte> frame;
                 if (current)
                 {
                     // Connections holding the same symbols get the same frame this tick: built once, shared.
-                    message = frames!.Get(protocolIndex, protocolName, symbols, _draining, length);
-                    Array.Clear(_draining);
+                    frame = frames!.Get(protocolIndex, symbols, _draining, length);
                 }
                 else
                 {
                     // A connection catching up holds quotes of several ticks: its own frame, in a pooled buffer.
                     rented = ArrayPool<byte>.Shared.Rent(length);
-                    message = new SerializedHubMessage([new SerializedMessage(protocolName, TickFrames.Concat(_draining, protocolIndex, rented, length))]);
-                    Array.Clear(_draining);
+                    frame = TickFrames.Concat(_draining, protocolIndex, rented, length);
                 }
 
+                Array.Clear(_draining);
                 try
                 {
                     Volatile.Write(ref _writeStartedAt, time.GetTimestamp());
-                    await connection.WriteAsync(message);
+                    if (socket is not null)
+                    {
+                        await socket.SendMessageAsync(frame, _messageType);
+                    }
+                    else
+                    {
+                        await connection.WriteAsync(new SerializedHubMessage([new SerializedMessage(protocolName, frame)]));
+                    }
                 }
                 finally
                 {
                     Volatile.Write(ref _writeStartedAt, 0);
                     if (rented is not null)
                     {
-                        // WriteAsync has copied the bytes into the connection's pipe once it completes.
+                        // The socket (or the connection's pipe) has copied the bytes once the send completes.
                         ArrayPool<byte>.Shared.Return(rented);
                     }
                 }
@@ -198,9 +217,19 @@ internal sealed class Subscriber(HubConnectionContext connection, int protocolIn
         }
         catch (Exception ex)
         {
-            // HubConnectionContext.WriteAsync aborts the connection itself on a failed write; stop feeding it.
-            DeliveryLog.WriteFailed(logger, ex, connection.ConnectionId);
+            // A failed send leaves the socket unusable: stop feeding the connection and end it. A client that went
+            // away mid-write is routine, not a failure.
+            if (connection.ConnectionAborted.IsCancellationRequested || socket is { State: not WebSocketState.Open })
+            {
+                DeliveryLog.ClosedMidWrite(logger, connection.ConnectionId);
+            }
+            else
+            {
+                DeliveryLog.WriteFailed(logger, ex, connection.ConnectionId);
+            }
+
             Close();
+            connection.Abort();
         }
     }
 }
@@ -221,19 +250,18 @@ internal sealed class SerializedQuote(long tick, int symbolIndex, ReadOnlyMemory
 /// </summary>
 internal sealed class TickFrames(long tick)
 {
-    private readonly ConcurrentDictionary<(int Protocol, ulong Symbols), SerializedHubMessage> _frames = new();
+    private readonly ConcurrentDictionary<(int Protocol, ulong Symbols), ReadOnlyMemory<byte>> _frames = new();
 
     public long Tick { get; } = tick;
 
-    public SerializedHubMessage Get(int protocol, string protocolName, ulong symbols, SerializedQuote?[] quotes, int length)
+    public ReadOnlyMemory<byte> Get(int protocol, ulong symbols, SerializedQuote?[] quotes, int length)
     {
         if (_frames.TryGetValue((protocol, symbols), out var frame))
         {
             return frame;
         }
 
-        var bytes = new byte[length];
-        frame = new SerializedHubMessage([new SerializedMessage(protocolName, Concat(quotes, protocol, bytes, length))]);
+        frame = Concat(quotes, protocol, new byte[length], length);
         return _frames.GetOrAdd((protocol, symbols), frame);
     }
 
