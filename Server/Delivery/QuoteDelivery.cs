@@ -50,6 +50,9 @@ public sealed class QuoteDelivery
     /// <summary>Open connections known to the delivery.</summary>
     public int ConnectionCount => _subscribers.Count;
 
+    /// <summary>Whether the connection's quotes go straight to its WebSocket rather than through SignalR's transport.</summary>
+    internal bool SendsDirect(string connectionId) => _subscribers.TryGetValue(connectionId, out var subscriber) && subscriber.Direct;
+
     /// <summary>
     /// Delivers one tick: every quote to every connection subscribed to its symbol, without waiting for any of them.
     /// Call from one thread at a time (the feed).

@@ -39,6 +39,9 @@ internal sealed class Subscriber(HubConnectionContext connection, SharedWebSocke
 
     public HubConnectionContext Connection => connection;
 
+    /// <summary>True when frames go straight to the connection's WebSocket.</summary>
+    public bool Direct => socket is not null;
+
     public int SubscriptionCount { get; private set; }
 
     /// <summary>True when the symbol was not held before.</summary>

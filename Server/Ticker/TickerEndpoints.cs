@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Auth;
 
 namespace SignalRTicker.Server.Ticker;
@@ -10,8 +11,16 @@ public static class TickerEndpoints
 {
     public static IEndpointRouteBuilder MapTicker(this IEndpointRouteBuilder app)
     {
-        // A connection ends when its token expires; the client reconnects with a fresh token.
-        app.MapHub<TickerHub>(TickerHub.Path, options => options.CloseOnAuthenticationExpiration = true);
+        var slowConsumerTimeout = app.ServiceProvider.GetRequiredService<IOptions<TickerOptions>>().Value.SlowConsumerTimeout;
+        app.MapHub<TickerHub>(TickerHub.Path, options =>
+        {
+            // A connection ends when its token expires; the client reconnects with a fresh token.
+            options.CloseOnAuthenticationExpiration = true;
+
+            // SignalR's own send (a ping waiting behind a stalled quote frame) must not cut a slow client off before
+            // Ticker:SlowConsumerTimeout does, with its reason logged and counted; by default it would after 10 s.
+            options.TransportSendTimeout = slowConsumerTimeout + TimeSpan.FromSeconds(10);
+        });
 
         app.MapGet("/api/symbols", ListSymbols)
             .WithTags("Ticker")
