@@ -6,12 +6,12 @@ public static class MetricsExtensions
 {
     public const string ScrapePath = "/metrics";
 
-    /// <summary>The ticker's instruments, and ASP.NET Core's own, exported for Prometheus.</summary>
+    /// <summary>The ticker's instruments, ASP.NET Core's and the runtime's (GC, memory, thread pool), exported for Prometheus.</summary>
     public static IHostApplicationBuilder AddTickerMetrics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TickerMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TickerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+            .AddMeter(TickerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime")
             .AddPrometheusExporter());
         return builder;
     }
