@@ -20,8 +20,8 @@ public static class DeliveryExtensions
         // (set on the listening socket, inherited by accepted ones) keeps that backlog small; 0 keeps the OS default.
         builder.Services.AddOptions<SocketTransportOptions>().Configure<IOptions<TickerOptions>>((sockets, ticker) =>
         {
-            // Each write to a hub connection crosses SignalR's transport pipe and then Kestrel's socket pipe, each a
-            // thread-pool hop; inline scheduling runs the socket send on the thread that flushed instead.
+            // Kestrel queues each socket send to its I/O threads; inline scheduling sends on the thread that flushed
+            // instead (off by default: it measured no gain).
             sockets.UnsafePreferInlineScheduling = ticker.Value.InlineSocketScheduling;
             var bytes = ticker.Value.SocketSendBufferBytes;
             if (bytes > 0)

@@ -149,7 +149,7 @@ public sealed class QuoteDelivery
         }
 
         var socket = connection.GetHttpContext()?.Features.Get<SharedWebSocket>();
-        var subscriber = new Subscriber(connection, socket, protocolIndex, connection.Protocol.Name, _symbolIndex.Count, _time, _metrics, _logger);
+        var subscriber = new Subscriber(connection, socket, protocolIndex, _symbolIndex.Count, _time, _metrics, _logger);
         if (_subscribers.TryAdd(connection.ConnectionId, subscriber))
         {
             Interlocked.Increment(ref _version);

@@ -18,7 +18,7 @@ namespace SignalRTicker.Server.Delivery;
 /// one send per tick, as a raw WebSocket server makes, with no hop through SignalR's transport pipe. Other transports
 /// get it through <see cref="HubConnectionContext.WriteAsync(SerializedHubMessage, CancellationToken)"/>.
 /// </remarks>
-internal sealed class Subscriber(HubConnectionContext connection, SharedWebSocket? socket, int protocolIndex, string protocolName, int symbolCount, TimeProvider time, TickerMetrics metrics, ILogger logger)
+internal sealed class Subscriber(HubConnectionContext connection, SharedWebSocket? socket, int protocolIndex, int symbolCount, TimeProvider time, TickerMetrics metrics, ILogger logger)
 {
     private readonly WebSocketMessageType _messageType = connection.Protocol.TransferFormat == TransferFormat.Binary
         ? WebSocketMessageType.Binary
@@ -198,7 +198,7 @@ internal sealed class Subscriber(HubConnectionContext connection, SharedWebSocke
                     }
                     else
                     {
-                        await connection.WriteAsync(new SerializedHubMessage([new SerializedMessage(protocolName, frame)]));
+                        await connection.WriteAsync(new SerializedHubMessage([new SerializedMessage(connection.Protocol.Name, frame)]));
                     }
                 }
                 finally
