@@ -1,9 +1,13 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Ticker;
 
 namespace SignalRTicker.Server.Tests.Auth;
@@ -110,13 +114,19 @@ public sealed class HubAuthTests : IAsyncLifetime
 /// <summary>The browser's path: the token in the <c>access_token</c> query over real WebSockets on Kestrel.</summary>
 public sealed class HubQueryTokenTests : IAsyncLifetime
 {
-    private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true);
+    private readonly ConnectionTracker _tracker = new();
+    private readonly TickerAppFactory _app;
 
-    public Task InitializeAsync()
+    public HubQueryTokenTests()
     {
+        _app = new TickerAppFactory(fakeTime: false, kestrel: true)
+        {
+            TestServices = services => services.Configure<HubOptions>(options => options.AddFilter(_tracker)),
+        };
         _app.Settings["Ticker:IntervalMs"] = "20";
-        return Task.CompletedTask;
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
@@ -142,6 +152,28 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
         // The snapshot may repeat the sequence of the first pushed quote; after it, each quote is exactly one on.
         Assert.InRange(received[0].Sequence, snapshot[0].Sequence, snapshot[0].Sequence + 1);
         Assert.Equal(Enumerable.Range(0, 25).Select(i => received[0].Sequence + i), received.Select(q => q.Sequence));
+    }
+
+    [Fact]
+    public async Task QueryToken_Connection_KeepsOnlyTheClaimsTheServerReads_AndNotTheToken()
+    {
+        var token = (await _app.GetTokenAsync()).AccessToken;
+        var url = new Uri(_app.BaseAddress, $"hubs/ticker?access_token={Uri.EscapeDataString(token)}");
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(url, options => options.Transports = HttpTransportType.WebSockets)
+            .Build();
+        await hub.StartAsync().DefaultTimeout();
+        await TaskTimeoutExtensions.WaitUntilAsync(() => _tracker.Open.Count == 1);
+
+        var caller = _tracker.Open.Single();
+        var user = caller.User!;
+        Assert.Equal(["exp", "jti", "name", "role", "sub", "symbols"], user.Claims.Select(c => c.Type).Order());
+        Assert.True(user.Identity!.IsAuthenticated);
+        Assert.False(string.IsNullOrEmpty(user.Identity.Name));
+        Assert.True(user.IsInRole(Roles.User) || user.IsInRole(Roles.Admin));
+        // Neither the parsed token nor the token string stays with the connection.
+        Assert.DoesNotContain(user.Identities, identity => identity is CaseSensitiveClaimsIdentity { SecurityToken: not null });
+        Assert.Null(await caller.GetHttpContext()!.GetTokenAsync("access_token"));
     }
 
     [Fact]

@@ -27,6 +27,8 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
 
         var auth = authOptions.Value;
         options.MapInboundClaims = false;
+        // Nothing reads the token back from the authentication properties, and a hub connection would hold it open.
+        options.SaveToken = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = auth.Issuer,
@@ -84,6 +86,10 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
                 if (user is not null && revocations.IsRevoked(user.FindFirst(TickerClaims.TokenId)?.Value, user.KeyId()))
                 {
                     context.Fail(new SecurityTokenRevokedException("The token, or the key it was issued from, has been revoked."));
+                }
+                else if (user is not null)
+                {
+                    context.Principal = TickerClaims.Compact(user, auth.Issuer);
                 }
 
                 return Task.CompletedTask;
