@@ -10,12 +10,20 @@ public sealed record BenchOptions(
     int SymbolsPerConnection,
     TimeSpan Warmup,
     TimeSpan Duration,
+    string Client,
     string Protocol,
     double StalledFraction,
     int? ServerPid,
     string? JsonPath,
     bool AllowRemote)
 {
+    public const string RawClient = "raw";
+    public const string OfficialClient = "official";
+
+    /// <summary><c>auto</c>: the raw client for JSON, the official one for MessagePack (the raw client speaks JSON only).</summary>
+    public static string ResolveClient(string client, string protocol) =>
+        client == "auto" ? (protocol == "messagepack" ? OfficialClient : RawClient) : client;
+
     /// <summary>Ramp, warm-up and window, plus a margin to connect and close: the run never lasts longer.</summary>
     public TimeSpan HardLimit => TimeSpan.FromSeconds(Connections / (double)Ramp) + Warmup + Duration + TimeSpan.FromSeconds(60);
 
@@ -39,6 +47,15 @@ public sealed record BenchOptions(
         if (Protocol is not ("json" or "messagepack"))
         {
             yield return "--protocol must be json or messagepack.";
+        }
+
+        if (Client is not (RawClient or OfficialClient))
+        {
+            yield return "--client must be auto, raw or official.";
+        }
+        else if (Client == RawClient && Protocol != "json")
+        {
+            yield return "--client raw speaks JSON only; use --client official (or auto) for MessagePack.";
         }
 
         if (StalledFraction is < 0 or >= 1)

@@ -19,6 +19,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     /// <summary>The hub method, as the contract names it (the hub class itself lives in the server).</summary>
     private const string SubscribeMethod = "Subscribe";
 
+    private const string HubPath = "hubs/ticker";
+
     private readonly LatencyHistogram _latency = new();
     private readonly TaskCompletionSource _releaseStalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _measuring;
@@ -40,7 +42,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var token = (await tokenResponse.Content.ReadFromJsonAsync<TokenAnswer>(cancellationToken))!.AccessToken;
         var idle = ServerSample.Take(options.ServerPid);
         var stalledEvery = options.StalledFraction > 0 ? (int)Math.Round(1 / options.StalledFraction) : 0;
-        var connections = new List<HubConnection>(options.Connections);
+        var connections = new List<IAsyncDisposable>(options.Connections);
         var starts = new List<Task>(options.Connections);
         var rampStarted = DateTimeOffset.UtcNow;
         for (var i = 0; i < options.Connections; i++)
@@ -54,10 +56,19 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             }
 
             var stalled = stalledEvery > 0 && i % stalledEvery == stalledEvery - 1;
-            var socket = new TaskCompletionSource<StallableWebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var connection = Build(token, stalled ? socket : null);
-            connections.Add(connection);
-            starts.Add(StartAsync(connection, SymbolsOf(i), stalled ? socket.Task : null, cancellationToken));
+            if (options.Client == BenchOptions.RawClient)
+            {
+                var raw = new RawHubConnection(new Uri(options.Url, HubPath), token, SymbolsOf(i), stalled, this);
+                connections.Add(raw);
+                starts.Add(StartAsync(() => raw.StartAsync(_releaseStalled.Task, cancellationToken)));
+            }
+            else
+            {
+                var socket = new TaskCompletionSource<StallableWebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var connection = Build(token, stalled ? socket : null);
+                connections.Add(connection);
+                starts.Add(StartAsync(() => StartOfficialAsync(connection, SymbolsOf(i), stalled ? socket.Task : null, cancellationToken)));
+            }
         }
 
         await Task.WhenAll(starts);
@@ -86,6 +97,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             ConnectionsFailed: Interlocked.Read(ref _failed),
             StalledConnections: stalledEvery > 0 ? options.Connections / stalledEvery : 0,
             ClosedByServer: Interlocked.Read(ref _closed),
+            Client: options.Client,
             Protocol: options.Protocol,
             WindowSeconds: Math.Round(window.TotalSeconds, 2),
             Deliveries: Interlocked.Read(ref _deliveries),
@@ -113,7 +125,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     private HubConnection Build(string token, TaskCompletionSource<StallableWebSocket>? stalledSocket)
     {
         var stalled = stalledSocket is not null;
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(options.Url, "hubs/ticker"), o =>
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(options.Url, HubPath), o =>
         {
             o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             o.Transports = HttpTransportType.WebSockets;
@@ -125,7 +137,10 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
                 o.ApplicationMaxBufferSize = 4096;
                 o.WebSocketFactory = async (context, cancellationToken) =>
                 {
-                    var socket = new StallableWebSocket(await SmallBufferWebSocketAsync(context.Uri, token, cancellationToken), _releaseStalled.Task);
+                    var client = new ClientWebSocket();
+                    client.Options.SetRequestHeader("Authorization", "Bearer " + token);
+                    await ClientSockets.ConnectAsync(client, context.Uri, smallBuffers: true, cancellationToken);
+                    var socket = new StallableWebSocket(client, _releaseStalled.Task);
                     stalledSocket!.TrySetResult(socket);
                     return socket;
                 };
@@ -145,12 +160,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
         connection.Closed += error =>
         {
-            if (!_stopping && Interlocked.Increment(ref _closed) <= 3)
-            {
-                // Closed before the end of the run: by the server (a stalled reader past its bound) or a failure.
-                log.WriteLine($"connection closed during the run{(stalled ? " (stalled reader)" : "")}: {error?.Message ?? "no error given"}");
-            }
-
+            ClosedByServer(stalled, error?.Message ?? "no error given");
             return Task.CompletedTask;
         };
         if (!stalled)
@@ -158,51 +168,56 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             var last = new Dictionary<string, long>(StringComparer.Ordinal);
             connection.On<Quote>(nameof(ITickerClient.Quote), quote =>
             {
-                if (last.TryGetValue(quote.Symbol, out var previous) && quote.Sequence != previous + 1 && _measuring)
-                {
-                    Interlocked.Increment(ref _gaps);
-                }
-
+                var gap = last.TryGetValue(quote.Symbol, out var previous) && quote.Sequence != previous + 1;
                 last[quote.Symbol] = quote.Sequence;
-                if (_measuring)
-                {
-                    Interlocked.Increment(ref _deliveries);
-                    _latency.Record(DateTimeOffset.UtcNow - quote.Timestamp);
-                }
+                Observe(gap, DateTimeOffset.UtcNow - quote.Timestamp);
             });
         }
 
         return connection;
     }
 
-    private static async ValueTask<WebSocket> SmallBufferWebSocketAsync(Uri uri, string token, CancellationToken cancellationToken)
+    /// <summary>A quote a healthy connection received: counted, with its latency and whether it skipped a sequence, during the window.</summary>
+    internal void Observe(bool gap, TimeSpan latency)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.SetBuffer(4096, 4096);
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        if (!_measuring)
         {
-            ConnectCallback = async (context, ct) =>
-            {
-                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-                await tcp.ConnectAsync(context.DnsEndPoint, ct);
-                return new NetworkStream(tcp, ownsSocket: true);
-            },
-        });
-        await socket.ConnectAsync(uri, invoker, cancellationToken);
-        return socket;
+            return;
+        }
+
+        if (gap)
+        {
+            Interlocked.Increment(ref _gaps);
+        }
+
+        Interlocked.Increment(ref _deliveries);
+        _latency.Record(latency);
     }
 
-    private async Task StartAsync(HubConnection connection, string[] symbols, Task<StallableWebSocket>? stalledSocket, CancellationToken cancellationToken)
+    /// <summary>A connection closed before the end of the run: by the server (a stalled reader past its bound) or a failure.</summary>
+    internal void ClosedByServer(bool stalled, string reason)
+    {
+        if (!_stopping && Interlocked.Increment(ref _closed) <= 3)
+        {
+            log.WriteLine($"connection closed during the run{(stalled ? " (stalled reader)" : "")}: {reason}");
+        }
+    }
+
+    private static async Task StartOfficialAsync(HubConnection connection, string[] symbols, Task<StallableWebSocket>? stalledSocket, CancellationToken cancellationToken)
+    {
+        await connection.StartAsync(cancellationToken);
+        await connection.InvokeAsync<Quote[]>(SubscribeMethod, symbols, cancellationToken);
+        if (stalledSocket is not null)
+        {
+            (await stalledSocket).Stall();
+        }
+    }
+
+    private async Task StartAsync(Func<Task> start)
     {
         try
         {
-            await connection.StartAsync(cancellationToken);
-            await connection.InvokeAsync<Quote[]>(SubscribeMethod, symbols, cancellationToken);
-            if (stalledSocket is not null)
-            {
-                (await stalledSocket).Stall();
-            }
+            await start();
         }
         catch (Exception ex) when (ex is HttpRequestException or HubException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
         {
@@ -223,6 +238,7 @@ public sealed record BenchResult(
     long ConnectionsFailed,
     int StalledConnections,
     long ClosedByServer,
+    string Client,
     string Protocol,
     double WindowSeconds,
     long Deliveries,

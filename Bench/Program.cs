@@ -13,6 +13,11 @@ var perConnection = new Option<int>("--symbols-per-conn") { Description = "Symbo
 var warmup = new Option<int>("--warmup") { Description = "Seconds between the end of the ramp and the window", DefaultValueFactory = _ => 3 };
 var duration = new Option<int>("--duration", "-d") { Description = "Measurement window in seconds (at most 600)", DefaultValueFactory = _ => 15 };
 var protocol = new Option<string>("--protocol") { Description = "json or messagepack", DefaultValueFactory = _ => "json" };
+var client = new Option<string>("--client")
+{
+    Description = "raw: SignalR's JSON protocol over a bare WebSocket, light enough for thousands of connections; official: the .NET SignalR client; auto: raw for JSON, official for MessagePack",
+    DefaultValueFactory = _ => "auto",
+};
 var stalled = new Option<double>("--stalled") { Description = "Fraction of connections that stop reading their socket, such as 0.1", DefaultValueFactory = _ => 0 };
 var serverPid = new Option<int?>("--server-pid") { Description = "Local server process: report its CPU and memory per connection" };
 var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
@@ -21,7 +26,7 @@ var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a no
 
 var root = new RootCommand("SignalRTicker bench: deliveries/s, latency and gaps under load, with optional stalled readers")
 {
-    url, apiKey, connections, ramp, symbols, perConnection, warmup, duration, protocol, stalled, serverPid, json, jsonFile, allowRemote,
+    url, apiKey, connections, ramp, symbols, perConnection, warmup, duration, client, protocol, stalled, serverPid, json, jsonFile, allowRemote,
 };
 
 root.SetAction(async (parsed, cancellationToken) =>
@@ -41,6 +46,7 @@ root.SetAction(async (parsed, cancellationToken) =>
         parsed.GetValue(perConnection),
         TimeSpan.FromSeconds(parsed.GetValue(warmup)),
         TimeSpan.FromSeconds(parsed.GetValue(duration)),
+        BenchOptions.ResolveClient(parsed.GetValue(client)!.ToLowerInvariant(), parsed.GetValue(protocol)!.ToLowerInvariant()),
         parsed.GetValue(protocol)!.ToLowerInvariant(),
         parsed.GetValue(stalled),
         parsed.GetValue(serverPid),
@@ -89,7 +95,7 @@ root.SetAction(async (parsed, cancellationToken) =>
 return await root.Parse(args).InvokeAsync();
 
 static string Summary(BenchResult r) =>
-    $"connections ok={r.ConnectionsOk} failed={r.ConnectionsFailed} stalled={r.StalledConnections} closedByServer={r.ClosedByServer} protocol={r.Protocol}\n" +
+    $"connections ok={r.ConnectionsOk} failed={r.ConnectionsFailed} stalled={r.StalledConnections} closedByServer={r.ClosedByServer} client={r.Client} protocol={r.Protocol}\n" +
     $"deliveries/s={r.DeliveriesPerSecond:N0} over {r.WindowSeconds:F1} s (healthy connections)  gaps={r.Gaps}\n" +
     $"latency ms p50={r.LatencyP50Ms} p90={r.LatencyP90Ms} p99={r.LatencyP99Ms} max={r.LatencyMaxMs}\n" +
     (r.ServerCpuPercent is null ? "" : $"server cpu={r.ServerCpuPercent}% (of one core) rss={r.ServerRssMiB} MiB  ~{r.ServerKiBPerConnection} KiB/connection");

@@ -1,0 +1,59 @@
+extern alias bench;
+
+using bench::SignalRTicker.Bench;
+
+namespace SignalRTicker.Server.Tests.Bench;
+
+/// <summary>The bench users run against their deployments, against a real server on a loopback port.</summary>
+public sealed class BenchRunTests : IAsyncLifetime
+{
+    private const int IntervalMs = 20;
+    private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true);
+
+    public Task InitializeAsync()
+    {
+        _app.Settings["Ticker:IntervalMs"] = IntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData(BenchOptions.RawClient)]
+    [InlineData(BenchOptions.OfficialClient)]
+    public async Task Run_CountsTheQuotesOfTheConnectionsThatRead_WithoutGaps(string client)
+    {
+        string[] symbols = ["BTC-USD", "ETH-USD"];
+        var window = TimeSpan.FromSeconds(2);
+        var options = new BenchOptions(
+            _app.BaseAddress, TickerAppFactory.DemoKey, Connections: 10, Ramp: 100, symbols, SymbolsPerConnection: 0,
+            Warmup: TimeSpan.FromSeconds(1), window, client, "json", StalledFraction: 0.2, ServerPid: null, JsonPath: null,
+            AllowRemote: false);
+        Assert.Empty(options.Validate());
+
+        var result = await new BenchRun(options, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(client, result.Client);
+        Assert.Equal(10, result.ConnectionsOk);
+        Assert.Equal(2, result.StalledConnections);
+        Assert.Equal(0, result.ClosedByServer);
+        Assert.Equal(0, result.Gaps);
+        // Every quote is counted once: never more than the 8 readers' share of the ticks in the window (plus one in
+        // flight per symbol at each edge), and some arrive even on a loaded machine.
+        var most = 8 * symbols.Length * (result.WindowSeconds * 1000 / IntervalMs + 2);
+        Assert.InRange(result.Deliveries, 1, most);
+        Assert.True(result.LatencyP99Ms >= result.LatencyP50Ms && result.LatencyMaxMs > 0);
+    }
+
+    [Fact]
+    public void RawClient_SpeaksJsonOnly()
+    {
+        Assert.Equal(BenchOptions.RawClient, BenchOptions.ResolveClient("auto", "json"));
+        Assert.Equal(BenchOptions.OfficialClient, BenchOptions.ResolveClient("auto", "messagepack"));
+        var options = new BenchOptions(
+            new Uri("http://127.0.0.1:5080/"), "key", 1, 1, ["BTC-USD"], 0, TimeSpan.Zero, TimeSpan.FromSeconds(1),
+            BenchOptions.RawClient, "messagepack", 0, null, null, false);
+
+        Assert.Contains(options.Validate(), problem => problem.Contains("--client raw speaks JSON only", StringComparison.Ordinal));
+    }
+}
