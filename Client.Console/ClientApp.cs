@@ -15,7 +15,7 @@ public static class ClientApp
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         await using var connection = new TickerConnection(options.Connection, http);
         IQuoteView view = options.Output == OutputFormat.Json
-            ? new JsonLinesView(Console.Out, options.Verbose ? Console.Error : null)
+            ? new JsonLinesView(StandardOutput.Open(), options.Verbose ? Console.Error : null)
             : new TableView(AnsiConsole.Console, options.Connection);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -75,6 +75,31 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JsonOutput_ExitsZero_WhenItsReaderGoesAway()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // the client reads a closed pipe from file descriptor 1, which Linux and macOS have
+        }
+
+        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
+        try
+        {
+            Assert.NotNull(await process.StandardOutput.ReadLineAsync().DefaultTimeout());
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.Close(); // as `ticker-client | head -1` does once head has its line
+
+            await process.WaitForExitAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal("", await stderr.DefaultTimeout());
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
     public async Task BadKey_ExitsWithTheAuthenticationCodeAndOneLineOnStderr()
     {
         using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", "stk_not_a_real_key", "--symbols", "BTC-USD", "--output", "json");

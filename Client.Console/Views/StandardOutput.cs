@@ -1,0 +1,24 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace SignalRTicker.Client.Views;
+
+internal static class StandardOutput
+{
+    /// <summary>
+    /// Standard output that notices a closed pipe. On Linux and macOS .NET's console streams ignore EPIPE, so
+    /// <c>ticker-client | head</c> would go on writing into nothing after <c>head</c> exits; a stream over file
+    /// descriptor 1 throws <see cref="IOException"/> instead, and the JSON view stops. A terminal, and Windows (no file
+    /// descriptor 1 there), keep <see cref="Console.Out"/>.
+    /// </summary>
+    public static TextWriter Open()
+    {
+        if (OperatingSystem.IsWindows() || !Console.IsOutputRedirected)
+        {
+            return Console.Out;
+        }
+
+        var stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+}
