@@ -13,7 +13,7 @@ public static class ExitCodes
     public const int Unreachable = 5;
 
     public const string Help =
-        "Exit codes: 0 stopped by Ctrl+C, 1 unexpected error, 2 bad arguments, 3 API key refused, " +
+        "Exit codes: 0 stopped by Ctrl+C or a closed output, 1 unexpected error, 2 bad arguments, 3 API key refused, " +
         "4 subscription refused (unknown or not entitled symbol), 5 server unreachable after --max-retries.";
 
     public static int For(TickerFailure failure) => failure switch
