@@ -133,11 +133,7 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
     [Fact]
     public async Task QueryToken_OverRealWebSockets_ReceivesOnlySubscribedQuotesWithoutGaps()
     {
-        var token = (await _app.GetTokenAsync()).AccessToken;
-        var url = new Uri(_app.BaseAddress, $"hubs/ticker?access_token={Uri.EscapeDataString(token)}");
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(url, options => options.Transports = HttpTransportType.WebSockets)
-            .Build();
+        await using var hub = await QueryTokenConnectionAsync();
         var quotes = new QuoteRecorder(hub);
         await hub.StartAsync().DefaultTimeout();
 
@@ -157,11 +153,7 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
     [Fact]
     public async Task QueryToken_Connection_KeepsOnlyTheClaimsTheServerReads_AndNotTheToken()
     {
-        var token = (await _app.GetTokenAsync()).AccessToken;
-        var url = new Uri(_app.BaseAddress, $"hubs/ticker?access_token={Uri.EscapeDataString(token)}");
-        await using var hub = new HubConnectionBuilder()
-            .WithUrl(url, options => options.Transports = HttpTransportType.WebSockets)
-            .Build();
+        await using var hub = await QueryTokenConnectionAsync();
         await hub.StartAsync().DefaultTimeout();
         await TaskTimeoutExtensions.WaitUntilAsync(() => _tracker.Open.Count == 1);
 
@@ -174,6 +166,16 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
         // Neither the parsed token nor the token string stays with the connection.
         Assert.DoesNotContain(user.Identities, identity => identity is CaseSensitiveClaimsIdentity { SecurityToken: not null });
         Assert.Null(await caller.GetHttpContext()!.GetTokenAsync("access_token"));
+    }
+
+    /// <summary>A browser's connection: the token in the query, WebSockets only, on Kestrel.</summary>
+    private async Task<HubConnection> QueryTokenConnectionAsync()
+    {
+        var token = (await _app.GetTokenAsync()).AccessToken;
+        var url = new Uri(_app.BaseAddress, $"hubs/ticker?access_token={Uri.EscapeDataString(token)}");
+        return new HubConnectionBuilder()
+            .WithUrl(url, options => options.Transports = HttpTransportType.WebSockets)
+            .Build();
     }
 
     [Fact]
