@@ -21,6 +21,9 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
     private const string HubPath = "hubs/ticker";
 
+    /// <summary>How long released stalled readers get to drain their backlog, or to find their connection closed.</summary>
+    private static readonly TimeSpan StalledSettle = TimeSpan.FromSeconds(2);
+
     private readonly LatencyHistogram _latency = new();
     private readonly TaskCompletionSource _releaseStalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _measuring;
@@ -29,6 +32,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     private long _gaps;
     private long _failed;
     private long _closed;
+    private long _stalledClosed;
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -84,8 +88,15 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         var window = DateTimeOffset.UtcNow - windowStarted;
         var after = ServerSample.Take(options.ServerPid);
 
-        _stopping = true;
+        // Stalled readers resume first: one the server cut off (past its slow-consumer bound) finds out only when it
+        // reads again, and is counted before the run winds down.
         _releaseStalled.TrySetResult();
+        if (stalledEvery > 0)
+        {
+            await Task.Delay(StalledSettle, cancellationToken);
+        }
+
+        _stopping = true;
         using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
             await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask())).WaitAsync(stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -97,6 +108,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             ConnectionsFailed: Interlocked.Read(ref _failed),
             StalledConnections: stalledEvery > 0 ? options.Connections / stalledEvery : 0,
             ClosedByServer: Interlocked.Read(ref _closed),
+            StalledClosedByServer: Interlocked.Read(ref _stalledClosed),
             Client: options.Client,
             Protocol: options.Protocol,
             WindowSeconds: Math.Round(window.TotalSeconds, 2),
@@ -197,7 +209,17 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     /// <summary>A connection closed before the end of the run: by the server (a stalled reader past its bound) or a failure.</summary>
     internal void ClosedByServer(bool stalled, string reason)
     {
-        if (!_stopping && Interlocked.Increment(ref _closed) <= 3)
+        if (_stopping)
+        {
+            return;
+        }
+
+        if (stalled)
+        {
+            Interlocked.Increment(ref _stalledClosed);
+        }
+
+        if (Interlocked.Increment(ref _closed) <= 3)
         {
             log.WriteLine($"connection closed during the run{(stalled ? " (stalled reader)" : "")}: {reason}");
         }
@@ -238,6 +260,7 @@ public sealed record BenchResult(
     long ConnectionsFailed,
     int StalledConnections,
     long ClosedByServer,
+    long StalledClosedByServer,
     string Client,
     string Protocol,
     double WindowSeconds,

@@ -95,7 +95,7 @@ root.SetAction(async (parsed, cancellationToken) =>
 return await root.Parse(args).InvokeAsync();
 
 static string Summary(BenchResult r) =>
-    $"connections ok={r.ConnectionsOk} failed={r.ConnectionsFailed} stalled={r.StalledConnections} closedByServer={r.ClosedByServer} client={r.Client} protocol={r.Protocol}\n" +
+    $"connections ok={r.ConnectionsOk} failed={r.ConnectionsFailed} stalled={r.StalledConnections} closedByServer={r.ClosedByServer} (stalled {r.StalledClosedByServer}) client={r.Client} protocol={r.Protocol}\n" +
     $"deliveries/s={r.DeliveriesPerSecond:N0} over {r.WindowSeconds:F1} s (healthy connections)  gaps={r.Gaps}\n" +
     $"latency ms p50={r.LatencyP50Ms} p90={r.LatencyP90Ms} p99={r.LatencyP99Ms} max={r.LatencyMaxMs}\n" +
     (r.ServerCpuPercent is null ? "" : $"server cpu={r.ServerCpuPercent}% (of one core) rss={r.ServerRssMiB} MiB  ~{r.ServerKiBPerConnection} KiB/connection");

@@ -46,6 +46,26 @@ public sealed class BenchRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_CountsTheStalledReadersTheServerCutOff()
+    {
+        // Eight symbols at 5 ms fill a stalled reader's buffers within a second; the server cuts it off a second later.
+        _app.Settings["Ticker:IntervalMs"] = "5";
+        _app.Settings["Ticker:SlowConsumerTimeout"] = "00:00:01";
+        string[] symbols = ["BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD", "AVAX-USD", "LINK-USD", "DOT-USD", "ETH-BTC"];
+        var options = new BenchOptions(
+            _app.BaseAddress, TickerAppFactory.DemoKey, Connections: 5, Ramp: 100, symbols, SymbolsPerConnection: 0,
+            Warmup: TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), BenchOptions.RawClient, "json", StalledFraction: 0.2,
+            ServerPid: null, JsonPath: null, AllowRemote: false);
+
+        var result = await new BenchRun(options, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.StalledConnections);
+        Assert.Equal(1, result.StalledClosedByServer);
+        Assert.Equal(1, result.ClosedByServer); // the readers that kept up stayed connected
+        Assert.True(result.Deliveries > 0);
+    }
+
+    [Fact]
     public void RawClient_SpeaksJsonOnly()
     {
         Assert.Equal(BenchOptions.RawClient, BenchOptions.ResolveClient("auto", "json"));
