@@ -124,7 +124,7 @@ public sealed class QuoteDelivery
         _metrics.Connections.Add(-1);
         _metrics.SlowConsumerDisconnects.Add(1);
         DeliveryLog.SlowConsumerDisconnected(_logger, subscriber.Connection.ConnectionId, stalled.TotalSeconds, timeout.TotalSeconds);
-        subscriber.Connection.Abort();
+        subscriber.Abort();
     }
 
     private Subscriber[] Snapshot()

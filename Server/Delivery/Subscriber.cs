@@ -232,8 +232,18 @@ internal sealed class Subscriber(HubConnectionContext connection, SharedWebSocke
             }
 
             Close();
-            connection.Abort();
+            Abort();
         }
+    }
+
+    /// <summary>
+    /// Ends the connection now. SignalR's abort alone would first try to send a close message, which waits behind the
+    /// stuck write until SignalR's close timeout (5 s); aborting the socket as well fails that write at once.
+    /// </summary>
+    public void Abort()
+    {
+        connection.Abort();
+        socket?.Abort();
     }
 }
 
