@@ -100,6 +100,69 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JsonOutput_ToAFileSharedWithStderr_KeepsEveryLineWhole()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // the redirection below is POSIX shell
+        }
+
+        // `{ echo started; ticker-client -v; } > file 2>&1`: the shell, stderr and the quotes share one file and its offset.
+        var file = Path.Combine(Path.GetTempPath(), $"ticker-client-{Guid.NewGuid():N}.jsonl");
+        var client = Path.Combine(AppContext.BaseDirectory, "ticker-client.dll");
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec >\"$OUT\" 2>&1; echo started; exec \"$0\" \"$@\"");
+        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
+        foreach (var argument in new[] { client, "--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json", "--verbose" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["OUT"] = file;
+        start.Environment.Remove(ClientCommandLine.ApiKeyVariable);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("sh did not start");
+        try
+        {
+            await TaskTimeoutExtensions.WaitUntilAsync(() => Lines().Count(IsQuote) >= 5);
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+
+        var lines = Lines();
+        var head = File.ReadLines(file).First();
+        File.Delete(file);
+        Assert.Equal("started", head);
+        Assert.All(lines, line => Assert.True(IsQuote(line) || line.StartsWith("ticker-client: ", StringComparison.Ordinal), $"a mangled line: {line}"));
+        Assert.Contains(lines, line => line.StartsWith("ticker-client: connected", StringComparison.Ordinal));
+
+        string[] Lines()
+        {
+            if (!File.Exists(file))
+            {
+                return [];
+            }
+
+            using var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line != "started").ToArray();
+        }
+
+        static bool IsQuote(string line)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<ClientQuote>(line, JsonSerializerOptions.Web) is { Symbol: "BTC-USD" };
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Fact]
     public async Task BadKey_ExitsWithTheAuthenticationCodeAndOneLineOnStderr()
     {
         using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", "stk_not_a_real_key", "--symbols", "BTC-USD", "--output", "json");
