@@ -24,6 +24,10 @@ public sealed record BenchOptions(
     public static string ResolveClient(string client, string protocol) =>
         client == "auto" ? (protocol == "messagepack" ? OfficialClient : RawClient) : client;
 
+    /// <summary>A comma-separated list, in upper case as the server names symbols in quotes (it takes either case on Subscribe).</summary>
+    public static string[] ParseSymbols(string list) =>
+        list.ToUpperInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Ramp, warm-up and window, plus a margin to connect and close: the run never lasts longer.</summary>
     public TimeSpan HardLimit => TimeSpan.FromSeconds(Connections / (double)Ramp) + Warmup + Duration + TimeSpan.FromSeconds(60);
 

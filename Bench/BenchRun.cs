@@ -206,6 +206,15 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         _latency.Record(latency);
     }
 
+    /// <summary>A connection that failed on this side: counted with those that could not start.</summary>
+    internal void ClientFailed(string reason)
+    {
+        if (Interlocked.Increment(ref _failed) <= 3)
+        {
+            log.WriteLine($"connection failed: {reason}");
+        }
+    }
+
     /// <summary>A connection closed before the end of the run: by the server (a stalled reader past its bound) or a failure.</summary>
     internal void ClosedByServer(bool stalled, string reason)
     {

@@ -42,7 +42,7 @@ root.SetAction(async (parsed, cancellationToken) =>
         parsed.GetValue(apiKey)!,
         parsed.GetValue(connections),
         parsed.GetValue(ramp),
-        parsed.GetValue(symbols)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        BenchOptions.ParseSymbols(parsed.GetValue(symbols)!),
         parsed.GetValue(perConnection),
         TimeSpan.FromSeconds(parsed.GetValue(warmup)),
         TimeSpan.FromSeconds(parsed.GetValue(duration)),

@@ -137,12 +137,19 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
                 Consume(start);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             if (!_closing.IsCancellationRequested)
             {
                 ReportClosed(ex.Message);
             }
+        }
+        catch (Exception ex) when (!_closing.IsCancellationRequested)
+        {
+            // A record this client could not read: its fault, not the server's. Stop reading and let go of the socket,
+            // or the server would hold a backlog for it and cut it off as a slow consumer.
+            run.ClientFailed($"unreadable record: {ex.Message}");
+            _socket.Abort();
         }
     }
 
@@ -198,33 +205,47 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
             }
             else if (reader.ValueTextEquals("arguments"u8))
             {
-                reader.Read(); // [
-                reader.Read(); // { of the quote, the only argument
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                // A quote is the only argument of a Quote invocation; anything else in the array is skipped.
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
                 {
-                    if (reader.ValueTextEquals("symbol"u8))
-                    {
-                        reader.Read();
-                        symbol = IndexOfSymbol(ref reader);
-                    }
-                    else if (reader.ValueTextEquals("sequence"u8))
-                    {
-                        reader.Read();
-                        sequence = reader.GetInt64();
-                    }
-                    else if (reader.ValueTextEquals("timestamp"u8))
-                    {
-                        reader.Read();
-                        timestamp = reader.GetDateTimeOffset();
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
+                    reader.Skip();
+                    continue;
                 }
 
-                reader.Read(); // ]
+                var index = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (index++ > 0 || reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("symbol"u8))
+                        {
+                            reader.Read();
+                            symbol = IndexOfSymbol(ref reader);
+                        }
+                        else if (reader.ValueTextEquals("sequence"u8))
+                        {
+                            reader.Read();
+                            sequence = reader.GetInt64();
+                        }
+                        else if (reader.ValueTextEquals("timestamp"u8))
+                        {
+                            reader.Read();
+                            timestamp = reader.GetDateTimeOffset();
+                        }
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                }
             }
             else
             {

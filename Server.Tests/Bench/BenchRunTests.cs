@@ -38,9 +38,9 @@ public sealed class BenchRunTests : IAsyncLifetime
         Assert.Equal(2, result.StalledConnections);
         Assert.Equal(0, result.ClosedByServer);
         Assert.Equal(0, result.Gaps);
-        // Every quote is counted once: never more than the 8 readers' share of the ticks in the window (plus one in
-        // flight per symbol at each edge), and some arrive even on a loaded machine.
-        var most = 8 * symbols.Length * (result.WindowSeconds * 1000 / IntervalMs + 2);
+        // Every quote is counted once: never more than the 8 readers' share of the ticks in the window (with 200 ms of
+        // slack for quotes sent before it and read in it), and some arrive even on a loaded machine.
+        var most = 8 * symbols.Length * (result.WindowSeconds * 1000 / IntervalMs + 10);
         Assert.InRange(result.Deliveries, 1, most);
         Assert.True(result.LatencyP99Ms >= result.LatencyP50Ms && result.LatencyMaxMs > 0);
     }
@@ -48,13 +48,14 @@ public sealed class BenchRunTests : IAsyncLifetime
     [Fact]
     public async Task Run_CountsTheStalledReadersTheServerCutOff()
     {
-        // Eight symbols at 5 ms fill a stalled reader's buffers within a second; the server cuts it off a second later.
+        // Eight symbols at 5 ms fill a stalled reader's buffers within a second; the server cuts it off 3 s later. The
+        // readers that keep up are in no danger of a 3 s pause, even with other tests running beside this one.
         _app.Settings["Ticker:IntervalMs"] = "5";
-        _app.Settings["Ticker:SlowConsumerTimeout"] = "00:00:01";
+        _app.Settings["Ticker:SlowConsumerTimeout"] = "00:00:03";
         string[] symbols = ["BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD", "AVAX-USD", "LINK-USD", "DOT-USD", "ETH-BTC"];
         var options = new BenchOptions(
             _app.BaseAddress, TickerAppFactory.DemoKey, Connections: 5, Ramp: 100, symbols, SymbolsPerConnection: 0,
-            Warmup: TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), BenchOptions.RawClient, "json", StalledFraction: 0.2,
+            Warmup: TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(7), BenchOptions.RawClient, "json", StalledFraction: 0.2,
             ServerPid: null, JsonPath: null, AllowRemote: false);
 
         var result = await new BenchRun(options, TextWriter.Null).RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
@@ -64,6 +65,10 @@ public sealed class BenchRunTests : IAsyncLifetime
         Assert.Equal(1, result.ClosedByServer); // the readers that kept up stayed connected
         Assert.True(result.Deliveries > 0);
     }
+
+    [Fact]
+    public void Symbols_AreNamedAsTheServerNamesThemInQuotes() =>
+        Assert.Equal(["BTC-USD", "ETH-USD"], BenchOptions.ParseSymbols(" btc-usd,Eth-Usd ,"));
 
     [Fact]
     public void RawClient_SpeaksJsonOnly()
