@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SignalRTicker.Server.Tests;
 
@@ -10,6 +11,9 @@ public sealed class ConnectionTracker : IHubFilter
     private readonly ConcurrentQueue<(string ConnectionId, string Method)> _calls = new();
 
     public IReadOnlyCollection<HubCallerContext> Open => [.. _open.Values];
+
+    /// <summary>Adds this tracker to every hub of the app under test (for <see cref="TickerAppFactory.TestServices"/>).</summary>
+    public void Register(IServiceCollection services) => services.Configure<HubOptions>(options => options.AddFilter(this));
 
     public bool IsEmpty => _open.IsEmpty;
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.Extensions.DependencyInjection;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Ticker;
 
@@ -121,7 +120,7 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
     {
         _app = new TickerAppFactory(fakeTime: false, kestrel: true)
         {
-            TestServices = services => services.Configure<HubOptions>(options => options.AddFilter(_tracker)),
+            TestServices = _tracker.Register,
         };
         _app.Settings["Ticker:IntervalMs"] = "20";
     }

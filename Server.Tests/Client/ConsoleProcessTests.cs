@@ -109,18 +109,10 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
 
         // `{ echo started; ticker-client -v; } > file 2>&1`: the shell, stderr and the quotes share one file and its offset.
         var file = Path.Combine(Path.GetTempPath(), $"ticker-client-{Guid.NewGuid():N}.jsonl");
-        var client = Path.Combine(AppContext.BaseDirectory, "ticker-client.dll");
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec >\"$OUT\" 2>&1; echo started; exec \"$0\" \"$@\"");
-        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-        foreach (var argument in new[] { client, "--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json", "--verbose" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ClientStartInfo(
+            ["--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json", "--verbose"],
+            shell: "exec >\"$OUT\" 2>&1; echo started; exec \"$0\" \"$@\"");
         start.Environment["OUT"] = file;
-        start.Environment.Remove(ClientCommandLine.ApiKeyVariable);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("sh did not start");
         try
         {
@@ -225,23 +217,26 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     /// <summary>Runs the ticker-client.dll the build placed beside the tests, with no API key from this environment.</summary>
     private static Process StartClient(params string[] arguments)
     {
+        var start = ClientStartInfo(arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    /// <summary><c>dotnet ticker-client.dll ARGUMENTS</c>, or a <c>/bin/sh -c</c> script that runs it as <c>"$0" "$@"</c>.</summary>
+    private static ProcessStartInfo ClientStartInfo(string[] arguments, string? shell = null)
+    {
         var client = Path.Combine(AppContext.BaseDirectory, "ticker-client.dll");
         Assert.True(File.Exists(client), $"{client} was not built");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(client);
-        foreach (var argument in arguments)
+        string[] command = [Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", client, .. arguments];
+        var start = new ProcessStartInfo(shell is null ? command[0] : "/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in shell is null ? command[1..] : ["-c", shell, .. command])
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment.Remove(ClientCommandLine.ApiKeyVariable);
-        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        return start;
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> WaitForExitAsync(Process process)

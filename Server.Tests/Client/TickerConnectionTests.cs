@@ -2,8 +2,6 @@ extern alias client;
 
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 using client::SignalRTicker.Client;
 using client::SignalRTicker.Client.Connection;
 
@@ -19,7 +17,7 @@ public sealed class TickerConnectionTests : IAsyncLifetime
     {
         _app = new TickerAppFactory(fakeTime: false, kestrel: true)
         {
-            TestServices = services => services.Configure<HubOptions>(options => options.AddFilter(_tracker)),
+            TestServices = _tracker.Register,
         };
         _app.Settings["Ticker:IntervalMs"] = "20";
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
 
@@ -198,7 +197,7 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         var app = StartApp(services: services =>
         {
             services.AddSingleton(hubs);
-            services.Configure<HubOptions>(options => options.AddFilter(hubs));
+            hubs.Register(services);
         });
         var page = await OpenAsync(app);
         await page.ConnectAsync(TickerAppFactory.DemoKey);
