@@ -8,11 +8,13 @@ using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.RequestLogging;
 using SignalRTicker.Server.Revocation;
+using SignalRTicker.Server.Settings;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddShippedSettings(); // the appsettings beside the binaries when started from another directory
 builder.AddRequestLogging();  // request lines without query values: a hub URL can carry a token
 builder.AddErrors();
 builder.AddWebPage();

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using SignalRTicker.Server.Settings;
+
+namespace SignalRTicker.Server.Tests.Settings;
+
+/// <summary>A server started from a directory without its settings still reads the ones shipped beside its binaries.</summary>
+public sealed class ShippedSettingsTests : IDisposable
+{
+    private const string AspNetCoreLevel = "Logging:LogLevel:Microsoft.AspNetCore";
+
+    private readonly DirectoryInfo _elsewhere = Directory.CreateTempSubdirectory("ticker-cwd-");
+
+    public void Dispose() => _elsewhere.Delete(recursive: true);
+
+    [Fact]
+    public void StartedFromAnotherDirectory_ReadsTheShippedSettings()
+    {
+        var builder = Builder();
+        Assert.Null(builder.Configuration[AspNetCoreLevel]);
+
+        builder.AddShippedSettings();
+
+        var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))).RootElement;
+        Assert.Equal(shipped.GetProperty("Logging").GetProperty("LogLevel").GetProperty("Microsoft.AspNetCore").GetString(), builder.Configuration[AspNetCoreLevel]);
+        Assert.Equal(shipped.GetProperty("ConnectionStrings").GetProperty("Ticker").GetString(), builder.Configuration.GetConnectionString("Ticker"));
+    }
+
+    [Fact]
+    public void ShippedSettings_GiveWayToTheCommandLine()
+    {
+        var builder = Builder($"--{AspNetCoreLevel}=Error");
+
+        builder.AddShippedSettings();
+
+        Assert.Equal("Error", builder.Configuration[AspNetCoreLevel]);
+    }
+
+    [Fact]
+    public void ContentRootWithItsOwnSettings_IsLeftAlone()
+    {
+        File.WriteAllText(Path.Combine(_elsewhere.FullName, "appsettings.json"), """{ "ConnectionStrings": { "Ticker": "Data Source=elsewhere.db" } }""");
+        var builder = Builder();
+
+        builder.AddShippedSettings();
+
+        Assert.Equal("Data Source=elsewhere.db", builder.Configuration.GetConnectionString("Ticker"));
+        Assert.Null(builder.Configuration[AspNetCoreLevel]);
+    }
+
+    private WebApplicationBuilder Builder(params string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        ContentRootPath = _elsewhere.FullName,
+        EnvironmentName = Environments.Production,
+    });
+}
