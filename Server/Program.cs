@@ -40,6 +40,7 @@ app.UseTickerCors();        // before auth: preflights carry no token
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseQueryTokenRemoval();    // an authenticated request forgets the token in its query
 app.UseQuoteDelivery();      // quote frames straight to each hub WebSocket
 
 app.MapAuth();

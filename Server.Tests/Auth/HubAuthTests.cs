@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -165,6 +166,23 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
         // Neither the parsed token nor the token string stays with the connection.
         Assert.DoesNotContain(user.Identities, identity => identity is CaseSensitiveClaimsIdentity { SecurityToken: not null });
         Assert.Null(await caller.GetHttpContext()!.GetTokenAsync("access_token"));
+    }
+
+    [Fact]
+    public async Task QueryToken_Connection_ForgetsTheTokenInItsUrl_AndKeepsTheRest()
+    {
+        await using var hub = await QueryTokenConnectionAsync();
+        await hub.StartAsync().DefaultTimeout();
+        await TaskTimeoutExtensions.WaitUntilAsync(() => _tracker.Open.Count == 1);
+
+        var request = _tracker.Open.Single().GetHttpContext()!.Request;
+        Assert.False(request.Query.ContainsKey("access_token"));
+        Assert.DoesNotContain("access_token", request.QueryString.Value ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("access_token", request.HttpContext.Features.Get<IHttpRequestFeature>()!.RawTarget, StringComparison.OrdinalIgnoreCase);
+        // SignalR's connection id (the client negotiated first) is still there, and the connection works.
+        Assert.False(string.IsNullOrEmpty(request.Query["id"]));
+        var subscribed = await hub.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+        Assert.Equal("BTC-USD", Assert.Single(subscribed).Symbol);
     }
 
     /// <summary>A browser's connection: the token in the query, WebSockets only, on Kestrel.</summary>

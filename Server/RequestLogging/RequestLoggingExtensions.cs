@@ -31,13 +31,14 @@ public static class RequestLoggingExtensions
             }
 
             var started = Stopwatch.GetTimestamp();
+            var query = Redact(http.Request.Query); // as it came: the token in it is removed once authenticated
             try
             {
                 await next(http);
             }
             finally
             {
-                RequestLog.Finished(logger, http.Request.Method, http.Request.Path, Redact(http.Request.Query),
+                RequestLog.Finished(logger, http.Request.Method, http.Request.Path, query,
                     http.Connection.RemoteIpAddress?.ToString(), http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         });
