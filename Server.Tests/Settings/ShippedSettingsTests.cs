@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using SignalRTicker.Server.Settings;
 
@@ -13,7 +15,14 @@ public sealed class ShippedSettingsTests : IDisposable
 
     private readonly DirectoryInfo _elsewhere = Directory.CreateTempSubdirectory("ticker-cwd-");
 
-    public void Dispose() => _elsewhere.Delete(recursive: true);
+    private readonly List<ConfigurationManager> _configurations = [];
+
+    public void Dispose()
+    {
+        // The builders are never built: their configuration (and its file watchers) is released here.
+        _configurations.ForEach(configuration => ((IDisposable)configuration).Dispose());
+        _elsewhere.Delete(recursive: true);
+    }
 
     [Fact]
     public void StartedFromAnotherDirectory_ReadsTheShippedSettings()
@@ -26,12 +35,29 @@ public sealed class ShippedSettingsTests : IDisposable
         var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))).RootElement;
         Assert.Equal(shipped.GetProperty("Logging").GetProperty("LogLevel").GetProperty("Microsoft.AspNetCore").GetString(), builder.Configuration[AspNetCoreLevel]);
         Assert.Equal(shipped.GetProperty("ConnectionStrings").GetProperty("Ticker").GetString(), builder.Configuration.GetConnectionString("Ticker"));
+        // Reloaded on change, like the content root's own files (signing keys rotate without a restart).
+        var shippedSources = builder.Configuration.Sources.OfType<JsonConfigurationSource>().Where(source => source.FileProvider is PhysicalFileProvider files
+            && Path.TrimEndingDirectorySeparator(files.Root) == Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).ToList();
+        Assert.Equal(2, shippedSources.Count);
+        Assert.All(shippedSources, source => Assert.True(source.ReloadOnChange));
+    }
+
+    [Fact]
+    public void StartedFromAnotherDirectory_ReadsTheShippedSettingsOfItsEnvironment()
+    {
+        var builder = Builder(environment: Environments.Development);
+        Assert.Null(builder.Configuration["Auth:DemoApiKey"]);
+
+        builder.AddShippedSettings();
+
+        var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"))).RootElement;
+        Assert.Equal(shipped.GetProperty("Auth").GetProperty("DemoApiKey").GetString(), builder.Configuration["Auth:DemoApiKey"]);
     }
 
     [Fact]
     public void ShippedSettings_GiveWayToTheCommandLine()
     {
-        var builder = Builder($"--{AspNetCoreLevel}=Error");
+        var builder = Builder([$"--{AspNetCoreLevel}=Error"]);
 
         builder.AddShippedSettings();
 
@@ -50,10 +76,15 @@ public sealed class ShippedSettingsTests : IDisposable
         Assert.Null(builder.Configuration[AspNetCoreLevel]);
     }
 
-    private WebApplicationBuilder Builder(params string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    private WebApplicationBuilder Builder(string[]? args = null, string? environment = null)
     {
-        Args = args,
-        ContentRootPath = _elsewhere.FullName,
-        EnvironmentName = Environments.Production,
-    });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = _elsewhere.FullName,
+            EnvironmentName = environment ?? Environments.Production,
+        });
+        _configurations.Add(builder.Configuration);
+        return builder;
+    }
 }

@@ -21,11 +21,14 @@ public static class ShippedSettingsExtensions
             return builder;
         }
 
+        // Reloaded on change like the content root's own files: signing-key rotation and log levels apply without a
+        // restart (hostBuilder:reloadConfigOnChange turns both off).
+        var reload = builder.Configuration.GetValue("hostBuilder:reloadConfigOnChange", true);
         var files = new PhysicalFileProvider(shipped);
         string[] names = ["appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json"];
         for (var i = 0; i < names.Length; i++)
         {
-            builder.Configuration.Sources.Insert(i, new JsonConfigurationSource { FileProvider = files, Path = names[i], Optional = true });
+            builder.Configuration.Sources.Insert(i, new JsonConfigurationSource { FileProvider = files, Path = names[i], Optional = true, ReloadOnChange = reload });
         }
 
         return builder;
