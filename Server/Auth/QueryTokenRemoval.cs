@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace SignalRTicker.Server.Auth;
 
@@ -26,7 +25,8 @@ public static class QueryTokenRemoval
 
     private static void Remove(HttpContext context)
     {
-        var rest = QueryString.Create(QueryHelpers.ParseQuery(context.Request.QueryString.Value)
+        // The query as parsed already (by the check above and by JwtBearer), without the token.
+        var rest = QueryString.Create(context.Request.Query
             .Where(parameter => !string.Equals(parameter.Key, ConfigureJwtBearer.QueryTokenName, StringComparison.OrdinalIgnoreCase)));
         context.Request.QueryString = rest;
         context.Features.Set<IQueryFeature>(new QueryFeature(context.Features));
