@@ -186,10 +186,9 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
     private void Observe(ReadOnlySpan<byte> record, DateTimeOffset arrived)
     {
         var reader = new Utf8JsonReader(record);
-        int type = 0, symbol = -1;
+        var type = 0;
         var isQuote = false;
-        long sequence = -1;
-        DateTimeOffset timestamp = default;
+        (int Symbol, long Sequence, DateTimeOffset Timestamp) quote = (-1, -1, default);
         reader.Read(); // {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -205,47 +204,8 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
             }
             else if (reader.ValueTextEquals("arguments"u8))
             {
-                // A quote is the only argument of a Quote invocation; anything else in the array is skipped.
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartArray)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                var index = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    if (index++ > 0 || reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        reader.Skip();
-                        continue;
-                    }
-
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        if (reader.ValueTextEquals("symbol"u8))
-                        {
-                            reader.Read();
-                            symbol = IndexOfSymbol(ref reader);
-                        }
-                        else if (reader.ValueTextEquals("sequence"u8))
-                        {
-                            reader.Read();
-                            sequence = reader.GetInt64();
-                        }
-                        else if (reader.ValueTextEquals("timestamp"u8))
-                        {
-                            reader.Read();
-                            timestamp = reader.GetDateTimeOffset();
-                        }
-                        else
-                        {
-                            reader.Read();
-                            reader.Skip();
-                        }
-                    }
-                }
+                quote = ReadFirstArgument(ref reader);
             }
             else
             {
@@ -258,12 +218,51 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
         {
             ReportClosed($"close message: {Encoding.UTF8.GetString(record)}");
         }
-        else if (type == 1 && isQuote && symbol >= 0)
+        else if (type == 1 && isQuote && quote.Symbol >= 0)
         {
-            var gap = _lastSequence[symbol] >= 0 && sequence != _lastSequence[symbol] + 1;
-            _lastSequence[symbol] = sequence;
-            run.Observe(gap, arrived - timestamp);
+            var gap = _lastSequence[quote.Symbol] >= 0 && quote.Sequence != _lastSequence[quote.Symbol] + 1;
+            _lastSequence[quote.Symbol] = quote.Sequence;
+            run.Observe(gap, arrived - quote.Timestamp);
         }
+    }
+
+    /// <summary>
+    /// Reads an <c>arguments</c> value, positioned on its first token: a quote is the only argument of a Quote
+    /// invocation, so the first object is read as one and anything else is skipped. Symbol -1: none of ours.
+    /// </summary>
+    private (int Symbol, long Sequence, DateTimeOffset Timestamp) ReadFirstArgument(ref Utf8JsonReader reader)
+    {
+        (int Symbol, long Sequence, DateTimeOffset Timestamp) quote = (-1, -1, default);
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return quote;
+        }
+
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (index++ > 0 || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("symbol"u8) ? 0 : reader.ValueTextEquals("sequence"u8) ? 1 : reader.ValueTextEquals("timestamp"u8) ? 2 : -1;
+                reader.Read();
+                switch (field)
+                {
+                    case 0: quote.Symbol = IndexOfSymbol(ref reader); break;
+                    case 1: quote.Sequence = reader.GetInt64(); break;
+                    case 2: quote.Timestamp = reader.GetDateTimeOffset(); break;
+                    default: reader.Skip(); break;
+                }
+            }
+        }
+
+        return quote;
     }
 
     /// <summary>A close message is followed by the close frame: the connection is counted once.</summary>
