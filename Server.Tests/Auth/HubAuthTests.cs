@@ -153,11 +153,9 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
     [Fact]
     public async Task QueryToken_Connection_KeepsOnlyTheClaimsTheServerReads_AndNotTheToken()
     {
-        await using var hub = await QueryTokenConnectionAsync();
-        await hub.StartAsync().DefaultTimeout();
-        await TaskTimeoutExtensions.WaitUntilAsync(() => _tracker.Open.Count == 1);
+        var (hub, caller) = await OpenQueryTokenConnectionAsync();
+        await using var _ = hub;
 
-        var caller = _tracker.Open.Single();
         var user = caller.User!;
         Assert.Equal(["exp", "jti", "name", "role", "sub", "symbols"], user.Claims.Select(c => c.Type).Order());
         Assert.True(user.Identity!.IsAuthenticated);
@@ -171,11 +169,10 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
     [Fact]
     public async Task QueryToken_Connection_ForgetsTheTokenInItsUrl_AndKeepsTheRest()
     {
-        await using var hub = await QueryTokenConnectionAsync();
-        await hub.StartAsync().DefaultTimeout();
-        await TaskTimeoutExtensions.WaitUntilAsync(() => _tracker.Open.Count == 1);
+        var (hub, caller) = await OpenQueryTokenConnectionAsync();
+        await using var _ = hub;
 
-        var request = _tracker.Open.Single().GetHttpContext()!.Request;
+        var request = caller.GetHttpContext()!.Request;
         Assert.False(request.Query.ContainsKey("access_token"));
         Assert.DoesNotContain("access_token", request.QueryString.Value ?? "", StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("access_token", request.HttpContext.Features.Get<IHttpRequestFeature>()!.RawTarget, StringComparison.OrdinalIgnoreCase);
@@ -183,6 +180,15 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(request.Query["id"]));
         var subscribed = await hub.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
         Assert.Equal("BTC-USD", Assert.Single(subscribed).Symbol);
+    }
+
+    /// <summary>A started query-token connection, and the server's side of it once the hub has seen it.</summary>
+    private async Task<(HubConnection Hub, HubCallerContext Caller)> OpenQueryTokenConnectionAsync()
+    {
+        var hub = await QueryTokenConnectionAsync();
+        await hub.StartAsync().DefaultTimeout();
+        await TaskTimeoutExtensions.WaitUntilAsync(() => _tracker.Open.Count == 1);
+        return (hub, _tracker.Open.Single());
     }
 
     /// <summary>A browser's connection: the token in the query, WebSockets only, on Kestrel.</summary>

@@ -32,7 +32,7 @@ public sealed class ShippedSettingsTests : IDisposable
 
         builder.AddShippedSettings();
 
-        var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))).RootElement;
+        var shipped = Shipped("appsettings.json");
         Assert.Equal(shipped.GetProperty("Logging").GetProperty("LogLevel").GetProperty("Microsoft.AspNetCore").GetString(), builder.Configuration[AspNetCoreLevel]);
         Assert.Equal(shipped.GetProperty("ConnectionStrings").GetProperty("Ticker").GetString(), builder.Configuration.GetConnectionString("Ticker"));
         // Reloaded on change, like the content root's own files (signing keys rotate without a restart).
@@ -50,7 +50,7 @@ public sealed class ShippedSettingsTests : IDisposable
 
         builder.AddShippedSettings();
 
-        var shipped = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"))).RootElement;
+        var shipped = Shipped("appsettings.Development.json");
         Assert.Equal(shipped.GetProperty("Auth").GetProperty("DemoApiKey").GetString(), builder.Configuration["Auth:DemoApiKey"]);
     }
 
@@ -75,6 +75,10 @@ public sealed class ShippedSettingsTests : IDisposable
         Assert.Equal("Data Source=elsewhere.db", builder.Configuration.GetConnectionString("Ticker"));
         Assert.Null(builder.Configuration[AspNetCoreLevel]);
     }
+
+    /// <summary>A settings file as shipped beside the binaries (the test's own output folder holds the server's copies).</summary>
+    private static JsonElement Shipped(string file) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, file))).RootElement;
 
     private WebApplicationBuilder Builder(string[]? args = null, string? environment = null)
     {
