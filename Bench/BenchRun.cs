@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using SignalRTicker.Server.Ticker;
+using SignalRTicker.Contracts;
 
 namespace SignalRTicker.Bench;
 
@@ -17,7 +17,6 @@ namespace SignalRTicker.Bench;
 public sealed class BenchRun(BenchOptions options, TextWriter log)
 {
     /// <summary>The hub method, as the contract names it (the hub class itself lives in the server).</summary>
-    private const string SubscribeMethod = "Subscribe";
 
     private const string HubPath = "hubs/ticker";
 
@@ -237,7 +236,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     private static async Task StartOfficialAsync(HubConnection connection, string[] symbols, Task<StallableWebSocket>? stalledSocket, CancellationToken cancellationToken)
     {
         await connection.StartAsync(cancellationToken);
-        await connection.InvokeAsync<Quote[]>(SubscribeMethod, symbols, cancellationToken);
+        await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), symbols, cancellationToken);
         if (stalledSocket is not null)
         {
             (await stalledSocket).Stall();

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using SignalRTicker.Contracts;
 
 namespace SignalRTicker.Bench;
 
@@ -89,7 +90,7 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
         new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
 
     private static byte[] SubscribeInvocation(string[] symbols) =>
-        [.. JsonSerializer.SerializeToUtf8Bytes(new { type = 1, invocationId = "1", target = "Subscribe", arguments = new object[] { symbols } }), RecordSeparator];
+        [.. JsonSerializer.SerializeToUtf8Bytes(new { type = 1, invocationId = "1", target = nameof(ITickerHub.Subscribe), arguments = new object[] { symbols } }), RecordSeparator];
 
     /// <summary>The next whole record during set-up, as text; quotes that arrive before the subscription completes are skipped.</summary>
     private async Task<string> NextRecordAsync(CancellationToken cancellationToken)
@@ -200,7 +201,7 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
             else if (reader.ValueTextEquals("target"u8))
             {
                 reader.Read();
-                isQuote = reader.ValueTextEquals("Quote"u8);
+                isQuote = reader.ValueTextEquals(nameof(ITickerClient.Quote));
             }
             else if (reader.ValueTextEquals("arguments"u8))
             {

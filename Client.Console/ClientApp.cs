@@ -1,8 +1,8 @@
-using SignalRTicker.Client.Connection;
-using SignalRTicker.Client.Views;
+using SignalRTicker.Client;
+using SignalRTicker.ConsoleClient.Views;
 using Spectre.Console;
 
-namespace SignalRTicker.Client;
+namespace SignalRTicker.ConsoleClient;
 
 /// <summary>Runs one <see cref="TickerConnection"/> into one view, and turns how it ended into an exit code.</summary>
 public static class ClientApp

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using SignalRTicker.Client.Connection;
+using SignalRTicker.Client;
 
-namespace SignalRTicker.Client;
+namespace SignalRTicker.ConsoleClient;
 
 public enum OutputFormat
 {

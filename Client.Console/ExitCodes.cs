@@ -1,6 +1,6 @@
-using SignalRTicker.Client.Connection;
+using SignalRTicker.Client;
 
-namespace SignalRTicker.Client;
+namespace SignalRTicker.ConsoleClient;
 
 /// <summary>What the process returns; listed in <c>--help</c>.</summary>
 public static class ExitCodes

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Runtime.InteropServices;
-using SignalRTicker.Client;
+using SignalRTicker.ConsoleClient;
 
 // Options and --help: ClientOptions.cs. The reusable feed: Connection/. The screen: Views/.
 var parsed = ClientCommandLine.Build(ClientApp.RunAsync).Parse(args);

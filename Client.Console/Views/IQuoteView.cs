@@ -1,6 +1,6 @@
-using SignalRTicker.Client.Connection;
+using SignalRTicker.Client;
 
-namespace SignalRTicker.Client.Views;
+namespace SignalRTicker.ConsoleClient.Views;
 
 /// <summary>Shows what a <see cref="TickerConnection"/> receives, until cancelled or its output goes away.</summary>
 public interface IQuoteView

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using SignalRTicker.Client.Connection;
-using SignalRTicker.Server.Ticker;
+using SignalRTicker.Client;
+using SignalRTicker.Contracts;
 
-namespace SignalRTicker.Client.Views;
+namespace SignalRTicker.ConsoleClient.Views;
 
 /// <summary>One JSON quote per line (the contract's camelCase shape), for piping into other tools.</summary>
 public sealed class JsonLinesView(TextWriter output, TextWriter? diagnostics = null) : IQuoteView

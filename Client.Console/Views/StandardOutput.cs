@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace SignalRTicker.Client.Views;
+namespace SignalRTicker.ConsoleClient.Views;
 
 internal static class StandardOutput
 {

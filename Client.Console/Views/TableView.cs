@@ -1,9 +1,9 @@
 using System.Globalization;
-using SignalRTicker.Client.Connection;
-using SignalRTicker.Server.Ticker;
+using SignalRTicker.Client;
+using SignalRTicker.Contracts;
 using Spectre.Console;
 
-namespace SignalRTicker.Client.Views;
+namespace SignalRTicker.ConsoleClient.Views;
 
 /// <summary>
 /// A live table: one row per symbol with price, change against the open, and last update; the price flashes green

@@ -178,7 +178,7 @@ public sealed class HubQueryTokenTests : IAsyncLifetime
         Assert.DoesNotContain("access_token", request.HttpContext.Features.Get<IHttpRequestFeature>()!.RawTarget, StringComparison.OrdinalIgnoreCase);
         // SignalR's connection id (the client negotiated first) is still there, and the connection works.
         Assert.False(string.IsNullOrEmpty(request.Query["id"]));
-        var subscribed = await hub.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+        var subscribed = await hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
         Assert.Equal("BTC-USD", Assert.Single(subscribed).Symbol);
     }
 

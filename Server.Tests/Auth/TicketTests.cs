@@ -146,9 +146,9 @@ public sealed class TicketTests : IAsyncLifetime
             .Build();
 
         await hub.StartAsync().DefaultTimeout();
-        await hub.InvokeAsync<object>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+        await hub.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
         _app.Tick();
-        Assert.Equal(["BTC-USD"], await hub.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
+        Assert.Equal(["BTC-USD"], await hub.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout());
         Assert.Equal(HubConnectionState.Connected, hub.State);
 
         // Negotiate's ticket carries the polling transports' later requests; a WebSocket client asks again to connect.

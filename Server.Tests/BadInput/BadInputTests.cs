@@ -76,22 +76,22 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         await using var bad = (await _app.ConnectAsync()).Connection;
         await using var bystander = (await _app.ConnectAsync()).Connection;
-        await bystander.InvokeAsync<object>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+        await bystander.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
 
         var calls = new (string Method, object?[] Args)[]
         {
-            ("Subscribe", [null]),
-            ("Subscribe", [new string?[] { null }]),
-            ("Subscribe", [new[] { 1, 2 }]),
-            ("Subscribe", [new { symbols = "BTC-USD" }]),
-            ("Subscribe", ["BTC-USD"]),
-            ("Subscribe", [new[] { "\u0000\u202e💥", "BTC-USD" }]),
-            ("Subscribe", [Enumerable.Repeat("BTC-USD", 1000).ToArray()]),
-            ("Subscribe", [new[] { "BTC-USD" }, "extra"]),
-            ("Subscribe", []),
-            ("Unsubscribe", [new[] { 1.5 }]),
-            ("Unsubscribe", [new object[] { new[] { "nested" } }]),
-            ("GetSubscriptions", ["unexpected"]),
+            (nameof(ITickerHub.Subscribe), [null]),
+            (nameof(ITickerHub.Subscribe), [new string?[] { null }]),
+            (nameof(ITickerHub.Subscribe), [new[] { 1, 2 }]),
+            (nameof(ITickerHub.Subscribe), [new { symbols = "BTC-USD" }]),
+            (nameof(ITickerHub.Subscribe), ["BTC-USD"]),
+            (nameof(ITickerHub.Subscribe), [new[] { "\u0000\u202e💥", "BTC-USD" }]),
+            (nameof(ITickerHub.Subscribe), [Enumerable.Repeat("BTC-USD", 1000).ToArray()]),
+            (nameof(ITickerHub.Subscribe), [new[] { "BTC-USD" }, "extra"]),
+            (nameof(ITickerHub.Subscribe), []),
+            (nameof(ITickerHub.Unsubscribe), [new[] { 1.5 }]),
+            (nameof(ITickerHub.Unsubscribe), [new object[] { new[] { "nested" } }]),
+            (nameof(ITickerHub.GetSubscriptions), ["unexpected"]),
             ("NoSuchMethod", []),
         };
         foreach (var (method, args) in calls)
@@ -100,10 +100,10 @@ public sealed class BadInputTests : IAsyncLifetime
             Assert.Equal(HubConnectionState.Connected, bad.State);
         }
 
-        await bad.InvokeAsync("Unsubscribe", new string?[] { null, "\u0000", "NOT-SUBSCRIBED" }).DefaultTimeout();
-        await bad.InvokeAsync("Unsubscribe", (object?)null).DefaultTimeout();
-        Assert.Empty(await bad.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
-        Assert.Equal(["BTC-USD"], await bystander.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
+        await bad.InvokeAsync(nameof(ITickerHub.Unsubscribe), new string?[] { null, "\u0000", "NOT-SUBSCRIBED" }).DefaultTimeout();
+        await bad.InvokeAsync(nameof(ITickerHub.Unsubscribe), (object?)null).DefaultTimeout();
+        Assert.Empty(await bad.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout());
+        Assert.Equal(["BTC-USD"], await bystander.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout());
     }
 
     [Fact]
@@ -119,10 +119,10 @@ public sealed class BadInputTests : IAsyncLifetime
         };
 
         var huge = Enumerable.Repeat(new string('A', 1000), 1000).ToArray(); // about 1 MB, over SignalR's 32 KB message limit
-        await Assert.ThrowsAnyAsync<Exception>(() => bad.InvokeAsync<object>("Subscribe", huge).DefaultTimeout());
+        await Assert.ThrowsAnyAsync<Exception>(() => bad.InvokeAsync<object>(nameof(ITickerHub.Subscribe), huge).DefaultTimeout());
         await closed.Task.DefaultTimeout();
 
         Assert.Equal(HubConnectionState.Connected, bystander.State);
-        await bystander.InvokeAsync<object>("Subscribe", new[] { "ETH-USD" }).DefaultTimeout();
+        await bystander.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "ETH-USD" }).DefaultTimeout();
     }
 }

@@ -1,6 +1,5 @@
-extern alias bench;
 
-using bench::SignalRTicker.Bench;
+using SignalRTicker.Bench;
 
 namespace SignalRTicker.Server.Tests.Bench;
 

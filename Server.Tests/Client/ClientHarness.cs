@@ -1,8 +1,6 @@
-extern alias client;
 
 using System.Threading.Channels;
-using client::SignalRTicker.Client.Connection;
-using ClientQuote = client::SignalRTicker.Server.Ticker.Quote;
+using SignalRTicker.Client;
 
 namespace SignalRTicker.Server.Tests.Client;
 
@@ -11,7 +9,7 @@ public sealed class ClientHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpClient _http = new();
-    private readonly Channel<ClientQuote> _quotes = Channel.CreateUnbounded<ClientQuote>();
+    private readonly Channel<Quote> _quotes = Channel.CreateUnbounded<Quote>();
     private readonly Channel<TickerConnectionStatus> _states = Channel.CreateUnbounded<TickerConnectionStatus>();
     private readonly Channel<AccessToken> _tokens = Channel.CreateUnbounded<AccessToken>();
 
@@ -38,9 +36,9 @@ public sealed class ClientHarness : IAsyncDisposable
     public static TickerConnectionOptions Options(Uri server, string apiKey, params string[] symbols) =>
         new(server, apiKey, symbols) { InitialRetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500) };
 
-    public Task<ClientQuote> NextQuoteAsync() => ReadUntilAsync(_quotes, _ => true);
+    public Task<Quote> NextQuoteAsync() => ReadUntilAsync(_quotes, _ => true);
 
-    public Task<ClientQuote> NextQuoteAsync(Func<ClientQuote, bool> match) => ReadUntilAsync(_quotes, match);
+    public Task<Quote> NextQuoteAsync(Func<Quote, bool> match) => ReadUntilAsync(_quotes, match);
 
     public Task<TickerConnectionStatus> NextStateAsync(TickerConnectionState state) => ReadUntilAsync(_states, s => s.State == state);
 

@@ -1,9 +1,7 @@
-extern alias client;
 
 using System.Diagnostics;
 using System.Text.Json;
-using client::SignalRTicker.Client;
-using ClientQuote = client::SignalRTicker.Server.Ticker.Quote;
+using SignalRTicker.ConsoleClient;
 
 namespace SignalRTicker.Server.Tests.Client;
 
@@ -22,13 +20,13 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
         try
         {
-            var quotes = new List<ClientQuote>();
+            var quotes = new List<Quote>();
             using var deadline = new CancellationTokenSource(TaskTimeoutExtensions.DefaultTimeoutSpan);
             while (quotes.Count < 3)
             {
                 var line = await process.StandardOutput.ReadLineAsync(deadline.Token)
                     ?? throw new InvalidOperationException($"The client exited ({ExitCode(process)}): {await process.StandardError.ReadToEndAsync(deadline.Token)}");
-                quotes.Add(JsonSerializer.Deserialize<ClientQuote>(line, JsonSerializerOptions.Web)!);
+                quotes.Add(JsonSerializer.Deserialize<Quote>(line, JsonSerializerOptions.Web)!);
                 using var json = JsonDocument.Parse(line);
                 Assert.Equal(
                     ["symbol", "price", "change", "changePercent", "sequence", "timestamp"],
@@ -145,7 +143,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         {
             try
             {
-                return JsonSerializer.Deserialize<ClientQuote>(line, JsonSerializerOptions.Web) is { Symbol: "BTC-USD" };
+                return JsonSerializer.Deserialize<Quote>(line, JsonSerializerOptions.Web) is { Symbol: "BTC-USD" };
             }
             catch (JsonException)
             {

@@ -1,9 +1,8 @@
-extern alias client;
 
 using System.Net;
 using System.Net.Sockets;
-using client::SignalRTicker.Client;
-using client::SignalRTicker.Client.Connection;
+using SignalRTicker.ConsoleClient;
+using SignalRTicker.Client;
 
 namespace SignalRTicker.Server.Tests.Client;
 
@@ -74,7 +73,7 @@ public sealed class TickerConnectionTests : IAsyncLifetime
 
         var second = Assert.Single(_tracker.Open).ConnectionId;
         Assert.NotEqual(first, second);
-        Assert.Contains((second, "Subscribe"), _tracker.Calls);
+        Assert.Contains((second, nameof(ITickerHub.Subscribe)), _tracker.Calls);
         Assert.Equal("BTC-USD", after.Symbol);
         Assert.True(after.Sequence > before.Sequence);
         Assert.Equal(1, client.Connection.Stats.Reconnects);

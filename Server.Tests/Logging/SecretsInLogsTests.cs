@@ -57,8 +57,8 @@ public sealed class SecretsInLogsTests : IAsyncLifetime
         Assert.Null(await ConnectWithQueryAsync(ticket)); // used twice
         await using var hub = _app.CreateHubConnection(() => Task.FromResult<string?>(carol));
         await hub.StartAsync().DefaultTimeout();
-        await hub.InvokeAsync<object>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
-        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<object>("Subscribe", new[] { "ETH-USD" }).DefaultTimeout());
+        await hub.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
+        await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "ETH-USD" }).DefaultTimeout());
         _app.Tick();
 
         // Revocation, then the revoked token tried again in the header and in the URL.

@@ -175,7 +175,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var refusal = await closed.Task.DefaultTimeout();
         Assert.Contains("already has 2 open connections", refusal?.Message);
         Assert.Equal(HubConnectionState.Connected, first.State);
-        await first.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout();
+        await first.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
 
         var demo = new List<HubConnection>();
         try
@@ -205,15 +205,15 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         for (var i = 0; i < 5; i++)
         {
-            await flooder.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout();
+            await flooder.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
         }
 
-        var error = await Assert.ThrowsAsync<HubException>(() => flooder.InvokeAsync<string[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout());
+        var error = await Assert.ThrowsAsync<HubException>(() => flooder.InvokeAsync<string[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout());
         Assert.Contains("Too many calls", error.Message);
         Assert.Equal(HubConnectionState.Connected, flooder.State);
-        await bystander.InvokeAsync<object>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+        await bystander.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
 
         app.Time!.Advance(TimeSpan.FromSeconds(1));
-        await flooder.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout();
+        await flooder.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
     }
 }

@@ -49,7 +49,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         await using var reconnect = _app.CreateHubConnection(() => Task.FromResult<string?>(token));
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => reconnect.StartAsync().DefaultTimeout());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Empty(await bystander.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout());
+        Assert.Empty(await bystander.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         using var client = _app.CreateClient(tokenB);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/symbols")).StatusCode);
         Assert.Equal(HubConnectionState.Connected, bystander.State);
-        await bystander.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout();
+        await bystander.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/admin/tokens/nope")).StatusCode);
         Assert.Equal(HubConnectionState.Connected, b.State);
-        await b.InvokeAsync<string[]>("GetSubscriptions").DefaultTimeout();
+        await b.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
         using var user = _app.CreateClient(kept);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.DeleteAsync($"/api/admin/tokens/{jti}")).StatusCode);
     }

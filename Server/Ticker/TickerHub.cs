@@ -9,9 +9,9 @@ namespace SignalRTicker.Server.Ticker;
 /// against the caller's entitlements before any group is touched, and a call either succeeds whole or changes nothing.
 /// </summary>
 [Authorize(TickerPolicies.Subscriber)]
-public sealed class TickerHub(QuoteBook book, ILogger<TickerHub> logger) : Hub<ITickerClient>
+public sealed class TickerHub(QuoteBook book, ILogger<TickerHub> logger) : Hub<ITickerClient>, ITickerHub
 {
-    public const string Path = "/hubs/ticker";
+    public const string Path = HubPaths.Ticker;
     public const int MaxSubscriptions = 50;
 
     /// <summary>This connection's symbols. SignalR runs one hub call per connection at a time, so no lock is needed.</summary>
@@ -31,7 +31,7 @@ public sealed class TickerHub(QuoteBook book, ILogger<TickerHub> logger) : Hub<I
     }
 
     /// <summary>Joins one group per symbol and returns the latest quote of each newly subscribed symbol.</summary>
-    public async Task<Quote[]> Subscribe(string[]? symbols)
+    public async Task<Quote[]> Subscribe(string[] symbols)
     {
         if (symbols is null)
         {
@@ -90,7 +90,7 @@ public sealed class TickerHub(QuoteBook book, ILogger<TickerHub> logger) : Hub<I
     }
 
     /// <summary>Leaves the groups; unknown or not-subscribed symbols are ignored.</summary>
-    public async Task Unsubscribe(string[]? symbols)
+    public async Task Unsubscribe(string[] symbols)
     {
         var current = Subscriptions;
         var removed = new List<string>();
@@ -110,7 +110,7 @@ public sealed class TickerHub(QuoteBook book, ILogger<TickerHub> logger) : Hub<I
     }
 
     /// <summary>The connection's current symbols, in order.</summary>
-    public string[] GetSubscriptions() => [.. Subscriptions.Order(StringComparer.Ordinal)];
+    public Task<string[]> GetSubscriptions() => Task.FromResult<string[]>([.. Subscriptions.Order(StringComparer.Ordinal)]);
 
     private HubException Refuse(string reason)
     {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace SignalRTicker.Client.Connection;
+namespace SignalRTicker.Client;
 
 /// <summary>
 /// Exponential backoff with jitter: about <c>initial × 2^n</c>, capped at <c>max</c>, each delay drawn between half

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SignalRTicker.Server.Ticker;
+using SignalRTicker.Contracts;
 
-namespace SignalRTicker.Client.Connection;
+namespace SignalRTicker.Client;
 
 public enum TickerConnectionState
 {
@@ -37,8 +37,6 @@ public sealed record TickerConnectionStats(long QuotesReceived, long Duplicates,
 /// </remarks>
 public sealed class TickerConnection : IAsyncDisposable
 {
-    private const string SubscribeMethod = "Subscribe";
-
     private readonly TickerConnectionOptions _options;
     private readonly TokenClient _tokens;
     private readonly BackoffRetryPolicy _retryPolicy;
@@ -183,7 +181,7 @@ public sealed class TickerConnection : IAsyncDisposable
         Quote[] snapshot;
         try
         {
-            snapshot = await _hub.InvokeAsync<Quote[]>(SubscribeMethod, _options.Symbols.ToArray(), cancellationToken);
+            snapshot = await _hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), _options.Symbols.ToArray(), cancellationToken);
         }
         catch (HubException ex)
         {

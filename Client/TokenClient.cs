@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace SignalRTicker.Client.Connection;
+namespace SignalRTicker.Client;
 
 /// <summary>A token from <c>POST /api/auth/token</c>, and when to get the next one.</summary>
 public sealed record AccessToken(string Value, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)

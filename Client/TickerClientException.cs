@@ -1,4 +1,4 @@
-namespace SignalRTicker.Client.Connection;
+namespace SignalRTicker.Client;
 
 /// <summary>Why a <see cref="TickerConnection"/> stopped for good.</summary>
 public enum TickerFailure

@@ -1,4 +1,4 @@
-namespace SignalRTicker.Server.Ticker;
+namespace SignalRTicker.Contracts;
 
 /// <summary>What the server calls on a connected client.</summary>
 public interface ITickerClient

@@ -1,6 +1,7 @@
 using System.Text;
+using SignalRTicker.Contracts;
 
-namespace SignalRTicker.Client.Connection;
+namespace SignalRTicker.Client;
 
 /// <summary>Where to connect, with which key, to which symbols, and how hard to try.</summary>
 /// <param name="ServerUrl">The server's base address, such as <c>http://localhost:5080</c>.</param>
@@ -19,7 +20,7 @@ public sealed record TickerConnectionOptions(Uri ServerUrl, string ApiKey, IRead
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The hub's path under <see cref="ServerUrl"/>.</summary>
-    public string HubPath { get; init; } = "hubs/ticker";
+    public string HubPath { get; init; } = HubPaths.Ticker.TrimStart('/');
 
     // The key is a secret: keep it out of ToString(), and so out of logs and test output.
     private bool PrintMembers(StringBuilder builder)
