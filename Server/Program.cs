@@ -1,4 +1,5 @@
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Errors;
@@ -17,6 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddShippedSettings(); // the appsettings beside the binaries when started from another directory
 builder.AddRequestLogging();  // request lines without query values: a hub URL can carry a token
 builder.AddErrors();
+builder.AddControlChannel(); // revocations, entitlement changes and removed instruments reach every subscriber (every node, in a cluster)
 builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start

@@ -1,9 +1,10 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Ticker;
 
 namespace SignalRTicker.Server.Tests.Delivery;

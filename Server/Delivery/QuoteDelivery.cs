@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.Ticker;
 

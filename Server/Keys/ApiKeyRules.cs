@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using SignalRTicker.Server.Ticker;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Keys;
 

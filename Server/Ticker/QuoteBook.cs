@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -7,7 +8,7 @@ namespace SignalRTicker.Server.Ticker;
 /// The latest quote of every configured symbol: the one thread-safe place the feed writes and snapshots read.
 /// Before the first tick each symbol holds its opening price with sequence 0.
 /// </summary>
-public sealed class QuoteBook
+public sealed class QuoteBook : IInstrumentCatalog
 {
     private readonly ConcurrentDictionary<string, Quote> _latest;
 

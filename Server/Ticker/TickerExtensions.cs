@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -13,6 +14,7 @@ public static class TickerExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<QuoteBook>();
+        builder.Services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<QuoteBook>());
         builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
         builder.Services.AddHostedService<QuoteFeedService>();
 

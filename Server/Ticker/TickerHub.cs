@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 

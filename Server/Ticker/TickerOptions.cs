@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -61,7 +62,7 @@ public sealed class TickerOptions : IValidatableObject
 
         foreach (var (symbol, price) in Symbols)
         {
-            if (!Ticker.Symbol.TryNormalise(symbol, out var normalised) || normalised != symbol)
+            if (!Symbol.TryNormalise(symbol, out var normalised) || normalised != symbol)
             {
                 yield return new ValidationResult(
                     $"Ticker:Symbols:{symbol} is not a valid symbol: use upper-case letters and digits such as BTC-USD.");

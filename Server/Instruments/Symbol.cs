@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SignalRTicker.Server.Ticker;
+namespace SignalRTicker.Server.Instruments;
 
 /// <summary>Symbol names: normalised to upper case, checked by shape and length before anything else sees them.</summary>
 public static partial class Symbol
