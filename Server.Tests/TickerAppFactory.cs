@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Ticker;
 

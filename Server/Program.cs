@@ -3,7 +3,9 @@ using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Errors;
+using SignalRTicker.Server.Feeds;
 using SignalRTicker.Server.Health;
+using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.RateLimits;
@@ -22,11 +24,13 @@ builder.AddControlChannel(); // revocations, entitlement changes and removed ins
 builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
 builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
+builder.AddInstruments();   // the symbols the gateway knows and their latest quotes
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
 builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
 builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
-builder.AddTicker();        // the hub, the quote book and the feed
 builder.AddQuoteDelivery(); // fan-out per connection: coalesced, conflated, slow consumers cut off
+builder.AddFeeds();         // what makes quotes: the simulated random walk
+builder.AddTicker();        // the hub and its connections; quotes leave through IHubContext
 builder.AddHealth();
 builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus
 
@@ -43,7 +47,7 @@ app.UseRateLimits();        // before auth: a flood or a brute force is refused 
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseQueryTokenRemoval();    // an authenticated request forgets the token in its query
-app.UseQuoteDelivery();      // quote frames straight to each hub WebSocket
+app.UseQuoteDelivery(TickerHub.Path); // quote frames straight to each hub WebSocket
 
 app.MapAuth();
 app.MapKeyAdmin();

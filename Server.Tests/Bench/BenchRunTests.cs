@@ -50,7 +50,7 @@ public sealed class BenchRunTests : IAsyncLifetime
         // Eight symbols at 5 ms fill a stalled reader's buffers within a second; the server cuts it off 3 s later. The
         // readers that keep up are in no danger of a 3 s pause, even with other tests running beside this one.
         _app.Settings["Ticker:IntervalMs"] = "5";
-        _app.Settings["Ticker:SlowConsumerTimeout"] = "00:00:03";
+        _app.Settings["Delivery:SlowConsumerTimeout"] = "00:00:03";
         string[] symbols = ["BTC-USD", "ETH-USD", "SOL-USD", "BNB-USD", "AVAX-USD", "LINK-USD", "DOT-USD", "ETH-BTC"];
         var options = new BenchOptions(
             _app.BaseAddress, TickerAppFactory.DemoKey, Connections: 5, Ramp: 100, symbols, SymbolsPerConnection: 0,

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Ticker;
 
 namespace SignalRTicker.Server.Tests.Delivery;
@@ -26,6 +25,7 @@ public sealed class DirectSendTests
         app.Tick();
         Assert.Equal(2, (await quotes.NextAsync()).Sequence);
 
-        Assert.Equal(kestrel, app.Services.GetRequiredService<QuoteDelivery>().SendsDirect(connection.ConnectionId!));
+        Assert.True(app.Services.GetRequiredService<LiveConnections>().TryGet(connection.ConnectionId!, out var live));
+        Assert.Equal(kestrel, live.Writer.SendsDirect);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.Ticker;
 
@@ -9,13 +10,18 @@ namespace SignalRTicker.Server.Tests.Delivery;
 
 /// <summary>
 /// The fan-out inside the real host on fake time: one write per connection per tick, conflation while a write is
-/// pending, the latest quotes on resume, and a connection stalled past Ticker:SlowConsumerTimeout cut off.
+/// pending, the latest quotes on resume, and a connection stalled past Delivery:SlowConsumerTimeout cut off.
 /// </summary>
 public sealed class QuoteDeliveryTests : IAsyncLifetime
 {
     private readonly TickerAppFactory _app = new();
 
-    public QuoteDeliveryTests() => _app.Settings["Ticker:SlowConsumerTimeout"] = "00:00:02";
+    public QuoteDeliveryTests()
+    {
+        _app.Settings["Delivery:SlowConsumerTimeout"] = "00:00:02";
+        // Conflate at once, so each test knows exactly which quotes a busy connection keeps.
+        _app.Settings["Delivery:MaxQueuedPerSymbol"] = "1";
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -105,7 +111,7 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
         await quotes.UntilAsync(q => q.Symbol == "ETH-USD" && q.Sequence == 3);
         await TaskTimeoutExtensions.WaitUntilAsync(() => delivered.GetMeasurementSnapshot().EvaluateAsCounter() == 6);
 
-        var symbols = _app.Services.GetRequiredService<QuoteBook>().Symbols.Count;
+        var symbols = _app.Services.GetRequiredService<InstrumentRegistry>().Count;
         Assert.Equal(3 * symbols, published.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(3, writes.GetMeasurementSnapshot().EvaluateAsCounter());         // one per tick for the live client; the stuck one's first never completes
         Assert.Equal(1, conflated.GetMeasurementSnapshot().EvaluateAsCounter());      // the stuck one's third SOL-USD overwrote its second, still in its slot

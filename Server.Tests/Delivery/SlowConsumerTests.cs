@@ -9,7 +9,7 @@ namespace SignalRTicker.Server.Tests.Delivery;
 /// <summary>
 /// Over real loopback sockets, on fake time: a client that stops reading its socket costs the others nothing, holds
 /// one slot per symbol on the server instead of a growing queue, gets the latest quote of each symbol when it reads
-/// again, and is disconnected once stalled past Ticker:SlowConsumerTimeout.
+/// again, and is disconnected once stalled past Delivery:SlowConsumerTimeout.
 /// </summary>
 public sealed class SlowConsumerTests : IAsyncLifetime
 {
@@ -20,7 +20,11 @@ public sealed class SlowConsumerTests : IAsyncLifetime
 
     private readonly TickerAppFactory _app = new(kestrel: true);
 
-    public SlowConsumerTests() => _app.Settings["Ticker:SlowConsumerTimeout"] = "00:00:05";
+    public SlowConsumerTests()
+    {
+        _app.Settings["Delivery:SlowConsumerTimeout"] = "00:00:05";
+        _app.Settings["Delivery:MaxQueuedPerSymbol"] = "1";
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

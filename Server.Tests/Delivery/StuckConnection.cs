@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Ticker;
 
 namespace SignalRTicker.Server.Tests.Delivery;
@@ -43,7 +42,7 @@ public sealed class StuckConnection : HubConnectionContext, IAsyncDisposable
         await lifetime.OnConnectedAsync(connection).DefaultTimeout();
         foreach (var symbol in symbols)
         {
-            await lifetime.AddToGroupAsync(connection.ConnectionId, Symbol.GroupName(symbol)).DefaultTimeout();
+            await lifetime.AddToGroupAsync(connection.ConnectionId, symbol).DefaultTimeout();
         }
 
         return connection;

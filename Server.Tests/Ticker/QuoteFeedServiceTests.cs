@@ -3,6 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using SignalRTicker.Server.Feeds;
+using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Tests.Delivery;
 using SignalRTicker.Server.Ticker;
 
@@ -44,7 +48,14 @@ public sealed class QuoteFeedServiceTests : IAsyncLifetime
     private readonly TickerAppFactory _app;
 
     public QuoteFeedServiceTests() =>
-        _app = new TickerAppFactory { TestServices = services => services.AddSingleton<IQuoteSource>(_source) };
+        _app = new TickerAppFactory
+        {
+            TestServices = services =>
+            {
+                services.AddSingleton<IQuoteSource>(_source);
+                services.AddLogging(logging => logging.AddFakeLogging());
+            },
+        };
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -68,12 +79,17 @@ public sealed class QuoteFeedServiceTests : IAsyncLifetime
         Assert.Equal([1, 1], first.Select(q => q.Sequence));
         Assert.Equal(["ETH-USD"], second.Select(q => q.Symbol));        // BTC-USD failed this tick, ETH-USD still moved
         Assert.Equal([2, 3], third.Select(q => q.Sequence));             // BTC-USD resumes with no gap in its sequence
+
+        var failure = Assert.Single(_app.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "MoveFailed");
+        Assert.Equal(LogLevel.Error, failure.Level);
+        Assert.Contains("BTC-USD", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("scripted failure for BTC-USD", failure.Exception?.Message);
     }
 
     [Fact]
     public async Task Feed_StopsCleanlyWithTheHost()
     {
-        var feed = _app.Services.GetServices<IHostedService>().OfType<QuoteFeedService>().Single();
+        var feed = _app.Services.GetServices<IHostedService>().OfType<SimulatedFeed>().Single();
         Assert.False(feed.ExecuteTask!.IsCompleted);
 
         await _app.Services.GetRequiredService<IHost>().StopAsync().DefaultTimeout();
@@ -98,7 +114,7 @@ public sealed class QuoteFeedServiceTests : IAsyncLifetime
             Assert.Equal([tick, tick], seen.Select(q => q.Sequence));
         }
 
-        // Its first write is still pending; every later quote waited in its one slot instead of queueing.
+        // Its first write is still pending; later quotes wait for it (a bounded number, then conflated).
         Assert.Equal(1, stuck.Writes);
     }
 

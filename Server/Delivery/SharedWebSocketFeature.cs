@@ -5,7 +5,7 @@ namespace SignalRTicker.Server.Delivery;
 
 /// <summary>
 /// Wraps the request's <see cref="IHttpWebSocketFeature"/> so the socket SignalR accepts for a hub connection is a
-/// <see cref="SharedWebSocket"/>, and leaves that socket in the request's features for <see cref="QuoteDelivery"/> to
+/// <see cref="SharedWebSocket"/>, and leaves that socket in the request's features for the delivery to
 /// find from the <c>HubConnectionContext</c>.
 /// </summary>
 internal sealed class SharedWebSocketFeature(IHttpWebSocketFeature inner, IFeatureCollection features) : IHttpWebSocketFeature

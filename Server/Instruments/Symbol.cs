@@ -7,11 +7,6 @@ public static partial class Symbol
 {
     public const int MaxLength = 20;
 
-    /// <summary>Every symbol's SignalR group is named with this prefix, so group membership tells which symbol it is.</summary>
-    public const string GroupPrefix = "symbol:";
-
-    public static string GroupName(string symbol) => GroupPrefix + symbol;
-
     /// <summary>Trims and upper-cases; false for anything that is not a well-formed symbol such as <c>BTC-USD</c>.</summary>
     public static bool TryNormalise(string? raw, out string symbol)
     {

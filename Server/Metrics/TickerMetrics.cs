@@ -13,11 +13,11 @@ public sealed class TickerMetrics
     public TickerMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        QuotesPublished = meter.CreateCounter<long>("ticker.quotes.published", "{quote}", "Quotes produced by the feed, one per symbol per tick.");
+        QuotesPublished = meter.CreateCounter<long>("ticker.quotes.published", "{quote}", "Quotes recorded by the gateway, from every source.");
         Deliveries = meter.CreateCounter<long>("ticker.quotes.delivered", "{quote}", "Quotes written to connections.");
         Writes = meter.CreateCounter<long>("ticker.writes", "{write}", "Coalesced writes: one per connection per flush, holding every quote ready for it.");
         Conflated = meter.CreateCounter<long>("ticker.quotes.conflated", "{quote}", "Quotes overwritten by a newer quote of the same symbol before a busy connection could take them.");
-        SlowConsumerDisconnects = meter.CreateCounter<long>("ticker.slow_consumer.disconnects", "{connection}", "Connections closed because a write stayed pending longer than Ticker:SlowConsumerTimeout.");
+        SlowConsumerDisconnects = meter.CreateCounter<long>("ticker.slow_consumer.disconnects", "{connection}", "Connections closed because a write stayed pending longer than Delivery:SlowConsumerTimeout.");
         SendLag = meter.CreateHistogram<double>("ticker.send.lag", "ms", "Time from a tick's publication to the completion of a connection's write of it.");
         Connections = meter.CreateUpDownCounter<long>("ticker.connections", "{connection}", "Open hub connections.");
         Subscriptions = meter.CreateUpDownCounter<long>("ticker.subscriptions", "{subscription}", "Symbol subscriptions held by open connections.");

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Delivery;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -11,14 +13,14 @@ public static class TickerEndpoints
 {
     public static IEndpointRouteBuilder MapTicker(this IEndpointRouteBuilder app)
     {
-        var slowConsumerTimeout = app.ServiceProvider.GetRequiredService<IOptions<TickerOptions>>().Value.SlowConsumerTimeout;
+        var slowConsumerTimeout = app.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value.SlowConsumerTimeout;
         app.MapHub<TickerHub>(TickerHub.Path, options =>
         {
             // A connection ends when its token expires; the client reconnects with a fresh token.
             options.CloseOnAuthenticationExpiration = true;
 
             // SignalR's own send (a ping waiting behind a stalled quote frame) must not cut a slow client off before
-            // Ticker:SlowConsumerTimeout does, with its reason logged and counted; by default it would after 10 s.
+            // Delivery:SlowConsumerTimeout does, with its reason logged and counted; by default it would after 10 s.
             options.TransportSendTimeout = slowConsumerTimeout + TimeSpan.FromSeconds(10);
         });
 
@@ -29,12 +31,18 @@ public static class TickerEndpoints
     }
 
     /// <summary>The latest quote of each symbol the caller is entitled to.</summary>
-    private static Ok<SymbolQuote[]> ListSymbols(ClaimsPrincipal user, QuoteBook book)
+    private static Ok<SymbolQuote[]> ListSymbols(ClaimsPrincipal user, InstrumentRegistry instruments)
     {
         var entitlements = Entitlements.Of(user);
-        return TypedResults.Ok<SymbolQuote[]>([.. book.Symbols
-            .Where(entitlements.Allows)
-            .Select(symbol => book[symbol])
-            .Select(q => new SymbolQuote(q.Symbol, q.Price, q.Timestamp))]);
+        var quotes = new List<SymbolQuote>();
+        foreach (var symbol in instruments.Symbols)
+        {
+            if (entitlements.Allows(symbol) && instruments.TryGetLatest(symbol, out var q))
+            {
+                quotes.Add(new SymbolQuote(q.Symbol, q.Price, q.Timestamp));
+            }
+        }
+
+        return TypedResults.Ok(quotes.ToArray());
     }
 }

@@ -1,30 +1,32 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
 public static class TickerExtensions
 {
-    /// <summary>The hub, the quote book and the feed that moves prices.</summary>
+    /// <summary>The hub, its connections and lifetime manager, and the way quotes reach it.</summary>
     public static IHostApplicationBuilder AddTicker(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TickerOptions>()
-            .BindConfiguration(TickerOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<QuoteBook>();
-        builder.Services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<QuoteBook>());
-        builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
-        builder.Services.AddHostedService<QuoteFeedService>();
+        builder.Services.AddSingleton<LiveConnections>();
+        // A closed registration wins over AddSignalR's open-generic DefaultHubLifetimeManager<>.
+        builder.Services.AddSingleton<HubLifetimeManager<TickerHub>, TickerLifetimeManager>();
+        builder.Services.AddSingleton<IQuoteSink, HubQuoteSink>();
+        builder.Services.AddSingleton<TickerHubFilter>();
+        builder.Services.AddHostedService<TickerControlHandlers>();
 
         builder.Services.AddSignalR(options =>
         {
             // Detailed errors would show exception messages to clients; HubException messages are always sent.
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            options.AddFilter<TickerHubFilter>();
         })
             // Binary and smaller on the wire than JSON; clients choose per connection.
             .AddMessagePackProtocol();
+
+        // The dispatcher logs every exception a hub method throws as a failure with a stack trace, a refusal the hub
+        // chose included; TickerHubFilter logs each call that fails, the right way, instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", level => level is not LogLevel.Error and >= LogLevel.Warning);
         return builder;
     }
 }

@@ -1,121 +1,111 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
 /// <summary>
-/// Each connection subscribes to symbols; each symbol is one SignalR group. Every symbol is validated and checked
-/// against the caller's entitlements before any group is touched, and a call either succeeds whole or changes nothing.
+/// Each connection subscribes to symbols. Every symbol is validated and checked against the caller's entitlements
+/// before anything changes, and a call either succeeds whole or changes nothing. Subscriptions live in the
+/// connection's <see cref="QuoteWriter"/>; the hub reads and changes them through the delivery.
 /// </summary>
 [Authorize(TickerPolicies.Subscriber)]
-public sealed class TickerHub(QuoteBook book, ILogger<TickerHub> logger) : Hub<ITickerClient>, ITickerHub
+public sealed class TickerHub(LiveConnections connections, QuoteDelivery delivery, InstrumentRegistry instruments, ILogger<TickerHub> logger)
+    : Hub<ITickerClient>, ITickerHub
 {
     public const string Path = HubPaths.Ticker;
     public const int MaxSubscriptions = 50;
 
-    /// <summary>This connection's symbols. SignalR runs one hub call per connection at a time, so no lock is needed.</summary>
-    private HashSet<string> Subscriptions
+    /// <summary>Subscribes to each symbol and returns the latest quote of each newly subscribed one.</summary>
+    public Task<Quote[]> Subscribe(string[] symbols)
     {
-        get
-        {
-            if (Context.Items.TryGetValue(nameof(Subscriptions), out var value) && value is HashSet<string> set)
-            {
-                return set;
-            }
-
-            set = new HashSet<string>(StringComparer.Ordinal);
-            Context.Items[nameof(Subscriptions)] = set;
-            return set;
-        }
-    }
-
-    /// <summary>Joins one group per symbol and returns the latest quote of each newly subscribed symbol.</summary>
-    public async Task<Quote[]> Subscribe(string[] symbols)
-    {
+        var live = Current;
         if (symbols is null)
         {
-            throw Refuse("Subscribe needs an array of symbols, such as [\"BTC-USD\"].");
+            throw new HubException("Subscribe needs an array of symbols, such as [\"BTC-USD\"].");
         }
 
         if (symbols.Length > MaxSubscriptions)
         {
-            throw Refuse($"Subscribe takes at most {MaxSubscriptions} symbols at once; {symbols.Length} were sent.");
+            throw new HubException($"Subscribe takes at most {MaxSubscriptions} symbols at once; {symbols.Length} were sent.");
         }
 
-        var entitlements = Entitlements.Of(Context.User);
-        var current = Subscriptions;
+        var held = live.Writer.TopicCount;
         var added = new List<string>();
         foreach (var raw in symbols)
         {
             if (!Symbol.TryNormalise(raw, out var symbol))
             {
-                throw Refuse($"{Symbol.Describe(raw)} is not a valid symbol: use letters and digits such as BTC-USD.");
+                throw new HubException($"{Symbol.Describe(raw)} is not a valid symbol: use letters and digits such as BTC-USD.");
             }
 
-            if (!book.Contains(symbol))
+            if (!instruments.Contains(symbol))
             {
-                throw Refuse($"'{symbol}' is not a known symbol. GET /api/symbols lists the symbols you can subscribe to.");
+                throw new HubException($"'{symbol}' is not a known symbol. GET /api/symbols lists the symbols you can subscribe to.");
             }
 
-            if (!entitlements.Allows(symbol))
+            if (!live.Entitlements.Allows(symbol))
             {
-                throw Refuse($"'{symbol}' is not included in your API key's entitlements.");
+                throw new HubException($"'{symbol}' is not included in your API key's entitlements.");
             }
 
-            if (!current.Contains(symbol) && !added.Contains(symbol))
+            if (!added.Contains(symbol) && !live.Writer.Holds(symbol))
             {
                 added.Add(symbol);
             }
         }
 
-        if (current.Count + added.Count > MaxSubscriptions)
+        if (held + added.Count > MaxSubscriptions)
         {
-            throw Refuse($"A connection may hold at most {MaxSubscriptions} subscriptions; it has {current.Count} and asked for {added.Count} more.");
+            throw new HubException($"A connection may hold at most {MaxSubscriptions} subscriptions; it has {held} and asked for {added.Count} more.");
         }
 
+        var snapshot = new List<Quote>(added.Count);
         foreach (var symbol in added)
         {
-            // Join first, then read the snapshot: every tick after the join is pushed, so the client sees no gap.
-            await Groups.AddToGroupAsync(Context.ConnectionId, Symbol.GroupName(symbol), Context.ConnectionAborted);
-            current.Add(symbol);
+            // Join first, then read the latest quote: every quote recorded after the join is pushed, so no gap.
+            delivery.Join(live.Writer, symbol);
+            if (instruments.TryGetLatest(symbol, out var latest))
+            {
+                snapshot.Add(latest);
+            }
         }
 
         if (added.Count > 0)
         {
-            TickerLog.Subscribed(logger, Context.ConnectionId, Context.User?.KeyId(), string.Join(',', added));
+            TickerLog.Subscribed(logger, Context.ConnectionId, live.KeyId, string.Join(',', added));
         }
 
-        return [.. added.Select(symbol => book[symbol])];
+        return Task.FromResult(snapshot.ToArray());
     }
 
-    /// <summary>Leaves the groups; unknown or not-subscribed symbols are ignored.</summary>
-    public async Task Unsubscribe(string[] symbols)
+    /// <summary>Leaves the symbols; unknown or not-subscribed symbols are ignored.</summary>
+    public Task Unsubscribe(string[] symbols)
     {
-        var current = Subscriptions;
+        var live = Current;
         var removed = new List<string>();
         foreach (var raw in symbols ?? [])
         {
-            if (Symbol.TryNormalise(raw, out var symbol) && current.Remove(symbol))
+            if (Symbol.TryNormalise(raw, out var symbol) && delivery.Leave(live.Writer, symbol))
             {
-                await Groups.RemoveFromGroupAsync(Context.ConnectionId, Symbol.GroupName(symbol), Context.ConnectionAborted);
                 removed.Add(symbol);
             }
         }
 
         if (removed.Count > 0)
         {
-            TickerLog.Unsubscribed(logger, Context.ConnectionId, Context.User?.KeyId(), string.Join(',', removed));
+            TickerLog.Unsubscribed(logger, Context.ConnectionId, live.KeyId, string.Join(',', removed));
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The connection's current symbols, in order.</summary>
-    public Task<string[]> GetSubscriptions() => Task.FromResult<string[]>([.. Subscriptions.Order(StringComparer.Ordinal)]);
+    public Task<string[]> GetSubscriptions() => Task.FromResult(Current.Subscriptions);
 
-    private HubException Refuse(string reason)
-    {
-        TickerLog.SubscribeRefused(logger, Context.ConnectionId, Context.User?.KeyId(), reason);
-        return new HubException(reason);
-    }
+    private LiveConnection Current => connections.TryGet(Context.ConnectionId, out var live)
+        ? live
+        : throw new HubException("This connection is closing; reconnect to subscribe.");
 }

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using SignalRTicker.Server.Instruments;
 
-namespace SignalRTicker.Server.Ticker;
+namespace SignalRTicker.Server.Instruments;
 
 /// <summary>The <c>Ticker</c> section: which instruments exist, where they start, and how often they move.</summary>
 public sealed class TickerOptions : IValidatableObject
@@ -34,32 +33,8 @@ public sealed class TickerOptions : IValidatableObject
 
     public TimeSpan Interval => TimeSpan.FromMilliseconds(IntervalMs);
 
-    /// <summary>
-    /// How long a write to one connection may stay pending (the client stopped reading) before the connection is
-    /// closed as a slow consumer. Until then its quotes are conflated: it gets the latest of each symbol when it resumes.
-    /// </summary>
-    public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// The kernel send buffer of each client socket, in bytes (Linux doubles it); 0 leaves the OS to size it. Small
-    /// enough that a client that stops reading shows up as a pending write (and is conflated) within a few ticks.
-    /// </summary>
-    [Range(0, 16 * 1024 * 1024, ErrorMessage = "Ticker:SocketSendBufferBytes must be between 0 (OS default) and 16777216.")]
-    public int SocketSendBufferBytes { get; set; } = 32 * 1024;
-
-    /// <summary>
-    /// Run Kestrel's socket I/O on the thread that flushed it instead of queueing it to the thread pool (Kestrel's
-    /// <c>UnsafePreferInlineScheduling</c>): one hop fewer per write under fan-out load.
-    /// </summary>
-    public bool InlineSocketScheduling { get; set; }
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (SlowConsumerTimeout <= TimeSpan.Zero)
-        {
-            yield return new ValidationResult("Ticker:SlowConsumerTimeout must be a positive duration, such as 00:00:30.");
-        }
-
         foreach (var (symbol, price) in Symbols)
         {
             if (!Symbol.TryNormalise(symbol, out var normalised) || normalised != symbol)

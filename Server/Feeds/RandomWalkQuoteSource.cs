@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Instruments;
 
-namespace SignalRTicker.Server.Ticker;
+namespace SignalRTicker.Server.Feeds;
 
 /// <summary>A geometric random walk: each tick moves the price by a small normally distributed fraction.</summary>
 public sealed class RandomWalkQuoteSource(IOptions<TickerOptions> options) : IQuoteSource

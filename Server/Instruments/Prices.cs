@@ -1,4 +1,4 @@
-namespace SignalRTicker.Server.Ticker;
+namespace SignalRTicker.Server.Instruments;
 
 /// <summary>Rounding and the derived fields of a quote.</summary>
 public static class Prices

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace SignalRTicker.Server.Feeds;
+
+public static class FeedsExtensions
+{
+    /// <summary>Everything that makes quotes: the simulated random walk.</summary>
+    public static IHostApplicationBuilder AddFeeds(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
+        builder.Services.AddHostedService<SimulatedFeed>();
+        return builder;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace SignalRTicker.Server.Instruments;
+
+public static class InstrumentsExtensions
+{
+    /// <summary>The instrument registry, seeded from <c>Ticker:Symbols</c>.</summary>
+    public static IHostApplicationBuilder AddInstruments(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TickerOptions>()
+            .BindConfiguration(TickerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<InstrumentRegistry>();
+        builder.Services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<InstrumentRegistry>());
+        return builder;
+    }
+}
