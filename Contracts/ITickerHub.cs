@@ -14,4 +14,10 @@ public interface ITickerHub
 
     /// <summary>The connection's current symbols, in order.</summary>
     Task<string[]> GetSubscriptions();
+
+    /// <summary>
+    /// Publishes a batch of 1 to 1000 quotes (publisher or admin role; instruments whose source is published). All or
+    /// nothing: one bad item refuses the whole batch, naming it, and nothing of it is delivered.
+    /// </summary>
+    Task<PublishResult> Publish(QuoteInput[] quotes);
 }

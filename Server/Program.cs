@@ -52,6 +52,7 @@ app.UseQuoteDelivery(TickerHub.Path); // quote frames straight to each hub WebSo
 app.MapAuth();
 app.MapKeyAdmin();
 app.MapTicker();
+app.MapPublish();
 app.MapHealth();
 app.MapTickerMetrics();
 

@@ -29,10 +29,9 @@ public sealed class DynamicInstrumentsTests : IAsyncLifetime
         _app.Tick();
         Assert.Equal(("BTC-USD", 1L), Describe(await quotes.NextAsync()));
 
-        var now = _app.Time!.GetUtcNow();
         for (var i = 0; i < 500; i++)
         {
-            Assert.True(Instruments.Add($"NEW{i}-USD", 10m + i, now));
+            Assert.True(Instruments.Add($"NEW{i}-USD", InstrumentSource.Simulated, 10m + i));
         }
 
         var snapshot = await hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "NEW42-USD" }).DefaultTimeout();
@@ -98,10 +97,9 @@ public sealed class DynamicInstrumentsTests : IAsyncLifetime
         var live = Live(hub);
         var before = live.Writer.AllocatedSlots;
 
-        var now = _app.Time!.GetUtcNow();
         for (var i = 0; i < 10_000; i++)
         {
-            Instruments.Add($"U{i}", 1m, now);
+            Instruments.Add($"U{i}", InstrumentSource.Simulated, 1m);
         }
 
         for (var tick = 4; tick <= 6; tick++)

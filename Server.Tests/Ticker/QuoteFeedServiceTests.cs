@@ -15,25 +15,33 @@ namespace SignalRTicker.Server.Tests.Ticker;
 public sealed class RandomWalkQuoteSourceTests
 {
     [Fact]
-    public void Move_StepsSequenceByOne_KeepsPricesPositiveAndRounded()
+    public void Move_KeepsPricesPositiveAndRounded()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
         // A wild market, so rounding and the floor are exercised.
         var source = new RandomWalkQuoteSource(Options.Create(new TickerOptions { Volatility = 0.1 }));
-        var quote = Prices.Opening("SOL-USD", 0.05m, time.GetUtcNow());
-
+        var price = 0.05m;
         for (var i = 1; i <= 5_000; i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            var next = source.Move(quote, time.GetUtcNow());
-
-            Assert.Equal(quote.Sequence + 1, next.Sequence);
-            Assert.True(next.Price > 0, $"tick {i}: price {next.Price}");
-            Assert.Equal(Math.Round(next.Price, 2), next.Price);
-            Assert.Equal(next.Price - 0.05m, next.Change);
-            Assert.Equal(time.GetUtcNow(), next.Timestamp);
-            quote = next;
+            var next = source.Move("SOL-USD", price);
+            Assert.True(next > 0, $"tick {i}: price {next}");
+            Assert.Equal(Math.Round(next, 2), next);
+            price = next;
         }
+    }
+
+    [Fact]
+    public void Move_WalksAwayFromTheStart()
+    {
+        var source = new RandomWalkQuoteSource(Options.Create(new TickerOptions()));
+        var prices = new HashSet<decimal>();
+        var price = 42_000m;
+        for (var i = 0; i < 100; i++)
+        {
+            price = source.Move("BTC-USD", price);
+            prices.Add(price);
+        }
+
+        Assert.True(prices.Count > 50, $"100 steps of BTC-USD visited only {prices.Count} prices");
     }
 
     [Fact]
@@ -126,9 +134,9 @@ public sealed class QuoteFeedServiceTests : IAsyncLifetime
 
         public void FailNext(string symbol) => Volatile.Write(ref _failNext, symbol);
 
-        public Quote Move(Quote previous, DateTimeOffset now) =>
-            Interlocked.CompareExchange(ref _failNext, null, previous.Symbol) == previous.Symbol
-                ? throw new InvalidOperationException($"scripted failure for {previous.Symbol}")
-                : _walk.Move(previous, now);
+        public decimal Move(string symbol, decimal price) =>
+            Interlocked.CompareExchange(ref _failNext, null, symbol) == symbol
+                ? throw new InvalidOperationException($"scripted failure for {symbol}")
+                : _walk.Move(symbol, price);
     }
 }

@@ -15,7 +15,7 @@ public static class TickerPolicies
         .AddPolicy(Subscriber, policy => policy
             .RequireAuthenticatedUser()
             .RequireClaim(TickerClaims.Subject)
-            .RequireRole(Roles.User, Roles.Admin))
+            .RequireRole(Roles.User, Roles.Publisher, Roles.Admin))
         .AddPolicy(Admin, policy => policy
             .RequireAuthenticatedUser()
             .RequireClaim(TickerClaims.Subject)

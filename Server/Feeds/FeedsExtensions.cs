@@ -4,10 +4,11 @@ namespace SignalRTicker.Server.Feeds;
 
 public static class FeedsExtensions
 {
-    /// <summary>Everything that makes quotes: the simulated random walk.</summary>
+    /// <summary>Everything that makes quotes: the simulated random walk and the publishing API.</summary>
     public static IHostApplicationBuilder AddFeeds(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
+        builder.Services.AddSingleton<QuotePublisher>();
         builder.Services.AddHostedService<SimulatedFeed>();
         return builder;
     }

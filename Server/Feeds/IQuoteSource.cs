@@ -1,7 +1,7 @@
 namespace SignalRTicker.Server.Feeds;
 
-/// <summary>Where price moves come from: the next quote of a symbol, given its previous one.</summary>
+/// <summary>Where simulated price moves come from: the next price of a symbol, given its current one.</summary>
 public interface IQuoteSource
 {
-    Quote Move(Quote previous, DateTimeOffset now);
+    decimal Move(string symbol, decimal price);
 }

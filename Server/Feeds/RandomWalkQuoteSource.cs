@@ -6,12 +6,10 @@ namespace SignalRTicker.Server.Feeds;
 /// <summary>A geometric random walk: each tick moves the price by a small normally distributed fraction.</summary>
 public sealed class RandomWalkQuoteSource(IOptions<TickerOptions> options) : IQuoteSource
 {
-    public Quote Move(Quote previous, DateTimeOffset now)
+    public decimal Move(string symbol, decimal price)
     {
-        var open = previous.Price - previous.Change;
         var step = Math.Exp(options.Value.Volatility * NextGaussian());
-        var price = Prices.Round(previous.Symbol, previous.Price * (decimal)step);
-        return Prices.Quote(previous.Symbol, price, open, previous.Sequence + 1, now);
+        return Prices.Round(symbol, price * (decimal)step);
     }
 
     private static double NextGaussian()

@@ -10,6 +10,7 @@ namespace SignalRTicker.Server.Feeds;
 /// </summary>
 public sealed class SimulatedFeed(
     InstrumentRegistry instruments,
+    IQuoteEngine engine,
     IQuoteSource source,
     IOptions<TickerOptions> options,
     TimeProvider time,
@@ -23,7 +24,7 @@ public sealed class SimulatedFeed(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Tick();
+                await TickAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -34,32 +35,32 @@ public sealed class SimulatedFeed(
         FeedLog.SimulatorStopped(logger);
     }
 
-    /// <summary>One step of every instrument. A failure moving one is logged; the others and the next tick go on.</summary>
-    internal void Tick()
+    /// <summary>One step of every simulated instrument. A failure moving one is logged; the others and the next tick go on.</summary>
+    internal async Task TickAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var symbols = instruments.Symbols;
-        var moved = new List<Quote>(symbols.Count);
-        foreach (var symbol in symbols)
+        var moves = new List<PriceUpdate>();
+        // In symbol order, so each tick's quotes reach a connection in a predictable order.
+        foreach (var symbol in instruments.Symbols)
         {
-            if (!instruments.TryGetLatest(symbol, out var previous))
+            if (!instruments.TryGet(symbol, out var instrument) || instrument.Source != InstrumentSource.Simulated || instrument.Latest is not { } latest)
             {
-                continue; // removed since the snapshot
+                continue;
             }
 
             try
             {
-                moved.Add(source.Move(previous, now));
+                moves.Add(new PriceUpdate(instrument.Symbol, source.Move(instrument.Symbol, latest.Price), Timestamp: now));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                FeedLog.MoveFailed(logger, ex, symbol);
+                FeedLog.MoveFailed(logger, ex, instrument.Symbol);
             }
         }
 
         try
         {
-            instruments.Publish(moved);
+            await engine.PublishAsync(moves, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Metrics;
@@ -6,35 +7,35 @@ using SignalRTicker.Server.Metrics;
 namespace SignalRTicker.Server.Instruments;
 
 /// <summary>
-/// The instruments the gateway knows and the latest quote of each: the one place quotes are recorded before they
-/// reach subscribers. Instruments can be added and removed while the server runs; a removal is announced on the
-/// control channel, so every subscription to it ends.
+/// The instruments the gateway knows: the one place quotes are sequenced and recorded before they reach subscribers.
+/// Instruments can be added and removed while the server runs; a removal is announced on the control channel, so
+/// every subscription to it ends.
 /// </summary>
 public sealed class InstrumentRegistry : IInstrumentCatalog
 {
-    private readonly ConcurrentDictionary<string, Quote> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
     private readonly IQuoteSink _sink;
     private readonly IControlChannel _control;
     private readonly TickerMetrics _metrics;
+    private readonly IOptions<TickerOptions> _options;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private string[]? _symbols;
 
     public InstrumentRegistry(IOptions<TickerOptions> options, TimeProvider time, IQuoteSink sink, IControlChannel control, TickerMetrics metrics)
     {
-        _metrics = metrics;
+        _options = options;
+        _time = time;
         _sink = sink;
         _control = control;
-        var now = time.GetUtcNow();
-        var symbols = options.Value.Symbols.Count > 0 ? options.Value.Symbols : TickerOptions.DefaultSymbols;
-        foreach (var (symbol, price) in symbols)
-        {
-            _latest[symbol] = Prices.Opening(symbol, price, now);
-        }
+        _metrics = metrics;
     }
 
-    public int Count => _latest.Count;
+    public int Count => _instruments.Count;
 
-    public bool Contains(string symbol) => _latest.ContainsKey(symbol);
+    public bool Contains(string symbol) => _instruments.ContainsKey(symbol);
+
+    public bool TryGet(string symbol, [NotNullWhen(true)] out Instrument? instrument) => _instruments.TryGetValue(symbol, out instrument);
 
     /// <summary>Every known symbol, in ordinal order (a snapshot, rebuilt after each change).</summary>
     public IReadOnlyList<string> Symbols
@@ -48,20 +49,44 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
 
             lock (_gate)
             {
-                symbols = [.. _latest.Keys.Order(StringComparer.Ordinal)];
+                symbols = [.. _instruments.Keys.Order(StringComparer.Ordinal)];
                 Volatile.Write(ref _symbols, symbols);
                 return symbols;
             }
         }
     }
 
-    /// <summary>The latest quote of the symbol; before its first quote, its opening price with sequence 0.</summary>
-    public bool TryGetLatest(string symbol, out Quote quote) => _latest.TryGetValue(symbol, out quote!);
+    /// <summary>Every instrument, in no particular order.</summary>
+    public ICollection<Instrument> All => _instruments.Values;
 
-    /// <summary>Adds an instrument starting at <paramref name="openingPrice"/>; false when it exists.</summary>
-    public bool Add(string symbol, decimal openingPrice, DateTimeOffset now)
+    /// <summary>The latest quote of the symbol; false when unknown or not yet quoted.</summary>
+    public bool TryGetLatest(string symbol, [NotNullWhen(true)] out Quote? quote)
     {
-        if (!_latest.TryAdd(symbol, Prices.Opening(symbol, openingPrice, now)))
+        quote = _instruments.TryGetValue(symbol, out var instrument) ? instrument.Latest : null;
+        return quote is not null;
+    }
+
+    /// <summary>
+    /// Adds a new instrument: a simulated one starts at <paramref name="startPrice"/>, any other waits for its first
+    /// quote. False when the symbol exists.
+    /// </summary>
+    public bool Add(string symbol, InstrumentSource source, decimal? startPrice = null)
+    {
+        Quote? opening = null;
+        if (source == InstrumentSource.Simulated)
+        {
+            var price = Prices.Round(symbol, startPrice ?? throw new ArgumentNullException(nameof(startPrice), "A simulated instrument needs a start price."));
+            opening = Prices.Opening(symbol, price, price, 0, _time.GetUtcNow());
+            startPrice = price;
+        }
+
+        return Restore(new InstrumentState(symbol, source, source == InstrumentSource.Simulated ? startPrice : null, 0, opening));
+    }
+
+    /// <summary>Adds an instrument as it stood (after a restart, or from another node); false when the symbol exists.</summary>
+    public bool Restore(InstrumentState state)
+    {
+        if (!_instruments.TryAdd(state.Symbol, new Instrument(state, _options.Value.HistorySize)))
         {
             return false;
         }
@@ -73,7 +98,7 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
     /// <summary>Removes an instrument and announces it, so every subscription to it ends; false when unknown.</summary>
     public async Task<bool> RemoveAsync(string symbol, CancellationToken cancellationToken)
     {
-        if (!_latest.TryRemove(symbol, out _))
+        if (!_instruments.TryRemove(symbol, out _))
         {
             return false;
         }
@@ -83,25 +108,44 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
         return true;
     }
 
-    /// <summary>Records quotes made together and delivers them as one batch; quotes of unknown instruments are dropped.</summary>
-    public void Publish(IReadOnlyList<Quote> quotes)
+    /// <summary>
+    /// Sequences and records prices made together (one tick, one publisher's batch) and delivers them as one batch.
+    /// A price older than its instrument's latest quote is ignored; one for an unknown instrument is dropped.
+    /// </summary>
+    public PublishResult Record(IReadOnlyList<PriceUpdate> updates)
     {
-        List<Quote>? known = null;
-        for (var i = 0; i < quotes.Count; i++)
+        var now = _time.GetUtcNow();
+        var recorded = new List<Quote>(updates.Count);
+        var ignored = 0;
+        foreach (var update in updates)
         {
-            var quote = quotes[i];
-            // An instrument removed while its quote was being made: the quote goes nowhere.
-            if (_latest.TryGetValue(quote.Symbol, out var previous) && _latest.TryUpdate(quote.Symbol, quote, previous))
+            if (!_instruments.TryGetValue(update.Symbol, out var instrument))
             {
-                (known ??= new List<Quote>(quotes.Count)).Add(quote);
+                continue; // removed since the caller checked
+            }
+
+            if (instrument.Record(update, now) is { } quote)
+            {
+                recorded.Add(quote);
+            }
+            else
+            {
+                ignored++;
             }
         }
 
-        if (known is not null)
+        if (recorded.Count > 0)
         {
-            _metrics.QuotesPublished.Add(known.Count);
-            _sink.Deliver(known);
+            _metrics.QuotesPublished.Add(recorded.Count);
+            _sink.Deliver(recorded);
         }
+
+        if (ignored > 0)
+        {
+            _metrics.QuotesIgnored.Add(ignored);
+        }
+
+        return new PublishResult(recorded.Count, ignored);
     }
 
     private void Changed() => Volatile.Write(ref _symbols, null);

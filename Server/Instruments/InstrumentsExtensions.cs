@@ -14,6 +14,8 @@ public static class InstrumentsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<InstrumentRegistry>();
         builder.Services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<InstrumentRegistry>());
+        builder.Services.TryAddSingleton<IQuoteEngine, LocalQuoteEngine>();
+        builder.Services.AddHostedService<InstrumentSeeder>();
         return builder;
     }
 }

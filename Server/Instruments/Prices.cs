@@ -17,17 +17,15 @@ public static class Prices
         return Math.Max(smallest, Math.Round(price, decimals, MidpointRounding.ToEven));
     }
 
-    /// <summary>A symbol's quote before its first tick: the rounded opening price, no change, sequence 0.</summary>
-    public static Quote Opening(string symbol, decimal price, DateTimeOffset timestamp)
-    {
-        var open = Round(symbol, price);
-        return new Quote(symbol, open, 0m, 0m, 0, timestamp);
-    }
+    /// <summary>A simulated instrument's quote before its first tick: its price, no change, its sequence so far.</summary>
+    public static Quote Opening(string symbol, decimal price, decimal reference, long sequence, DateTimeOffset timestamp) =>
+        Quote(symbol, price, reference, sequence, timestamp);
 
-    public static Quote Quote(string symbol, decimal price, decimal open, long sequence, DateTimeOffset timestamp)
+    /// <summary>A quote with its change against <paramref name="reference"/> (percent rounded to two decimals).</summary>
+    public static Quote Quote(string symbol, decimal price, decimal reference, long sequence, DateTimeOffset timestamp, decimal? bid = null, decimal? ask = null)
     {
-        var change = price - open;
-        var changePercent = open == 0 ? 0 : Math.Round(change / open * 100m, 2);
-        return new Quote(symbol, price, change, changePercent, sequence, timestamp);
+        var change = price - reference;
+        var changePercent = reference == 0 ? 0 : Math.Round(change / reference * 100m, 2);
+        return new Quote(symbol, price, change, changePercent, sequence, timestamp, bid, ask);
     }
 }

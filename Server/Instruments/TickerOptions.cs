@@ -31,6 +31,10 @@ public sealed class TickerOptions : IValidatableObject
     [Range(0.0, 0.1, ErrorMessage = "Ticker:Volatility must be between 0 and 0.1.")]
     public double Volatility { get; set; } = 0.0005;
 
+    /// <summary>Quotes kept per instrument for history and resume.</summary>
+    [Range(1, 100_000, ErrorMessage = "Ticker:HistorySize must be between 1 and 100000.")]
+    public int HistorySize { get; set; } = 1000;
+
     public TimeSpan Interval => TimeSpan.FromMilliseconds(IntervalMs);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -29,7 +29,11 @@ public sealed class ApiKey
 public static class Roles
 {
     public const string User = "user";
+    public const string Publisher = "publisher";
     public const string Admin = "admin";
 
-    public static bool IsValid(string? role) => role is User or Admin;
+    public static bool IsValid(string? role) => role is User or Publisher or Admin;
+
+    /// <summary>Publishers and admins may push quotes.</summary>
+    public static bool MayPublish(string? role) => role is Publisher or Admin;
 }

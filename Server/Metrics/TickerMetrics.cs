@@ -14,6 +14,7 @@ public sealed class TickerMetrics
     {
         var meter = meterFactory.Create(MeterName);
         QuotesPublished = meter.CreateCounter<long>("ticker.quotes.published", "{quote}", "Quotes recorded by the gateway, from every source.");
+        QuotesIgnored = meter.CreateCounter<long>("ticker.quotes.ignored", "{quote}", "Published quotes refused because they were older than their instrument's latest quote.");
         Deliveries = meter.CreateCounter<long>("ticker.quotes.delivered", "{quote}", "Quotes written to connections.");
         Writes = meter.CreateCounter<long>("ticker.writes", "{write}", "Coalesced writes: one per connection per flush, holding every quote ready for it.");
         Conflated = meter.CreateCounter<long>("ticker.quotes.conflated", "{quote}", "Quotes overwritten by a newer quote of the same symbol before a busy connection could take them.");
@@ -24,6 +25,8 @@ public sealed class TickerMetrics
     }
 
     public Counter<long> QuotesPublished { get; }
+
+    public Counter<long> QuotesIgnored { get; }
 
     public Counter<long> Deliveries { get; }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Delivery;
+using SignalRTicker.Server.Feeds;
 using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
@@ -12,7 +13,7 @@ namespace SignalRTicker.Server.Ticker;
 /// connection's <see cref="QuoteWriter"/>; the hub reads and changes them through the delivery.
 /// </summary>
 [Authorize(TickerPolicies.Subscriber)]
-public sealed class TickerHub(LiveConnections connections, QuoteDelivery delivery, InstrumentRegistry instruments, ILogger<TickerHub> logger)
+public sealed class TickerHub(LiveConnections connections, QuoteDelivery delivery, InstrumentRegistry instruments, QuotePublisher publisher, ILogger<TickerHub> logger)
     : Hub<ITickerClient>, ITickerHub
 {
     public const string Path = HubPaths.Ticker;
@@ -104,6 +105,17 @@ public sealed class TickerHub(LiveConnections connections, QuoteDelivery deliver
 
     /// <summary>The connection's current symbols, in order.</summary>
     public Task<string[]> GetSubscriptions() => Task.FromResult(Current.Subscriptions);
+
+    /// <summary>Publishes a batch (publisher or admin role), all or nothing, as <c>POST /api/quotes</c> does.</summary>
+    public async Task<PublishResult> Publish(QuoteInput[] quotes)
+    {
+        if (publisher.Check(Context.User!, quotes, out var updates) is { } refusal)
+        {
+            throw new HubException($"Publish refused; nothing of the batch was published: {refusal.Detail}");
+        }
+
+        return await publisher.PublishAsync(updates, Context.ConnectionAborted);
+    }
 
     private LiveConnection Current => connections.TryGet(Context.ConnectionId, out var live)
         ? live
