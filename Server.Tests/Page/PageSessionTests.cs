@@ -53,6 +53,7 @@ public sealed partial class PageSessionTests(Chromium chromium) : IAsyncLifetime
         await Expect(page.Error).ToContainTextAsync("revoked");
         await Expect(page.Rows).ToHaveCountAsync(1); // the last prices stay on screen, dimmed
         await Expect(page.Price("BTC-USD")).ToHaveCSSAsync("opacity", "0.45");
+        await page.ScreenshotAsync("page-revoked.png");
     }
 
     [ChromiumFact]
