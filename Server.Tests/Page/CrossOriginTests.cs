@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 using static Microsoft.Playwright.Assertions;
 
 namespace SignalRTicker.Server.Tests.Page;
 
 /// <summary>
-/// The page served from another origin: a second tiny server on another loopback port serves our index.html with a
-/// <c>&lt;base&gt;</c> pointing at the ticker server, so the real page calls it cross-origin. (A route-fulfilled
-/// origin will not do: Chromium treats it as public and blocks its requests to loopback before CORS is consulted.)
+/// The page hosted on another origin: a second tiny server on another loopback port serves a copy of the page's files
+/// (wwwroot), with a <c>&lt;meta name="ticker-server"&gt;</c> naming the ticker server, so the real page calls its API
+/// and hub cross-origin. (A route-fulfilled origin will not do: Chromium treats it as public and blocks its requests to
+/// loopback before CORS is consulted.)
 /// </summary>
 [Collection(PageTestGroup.Name)]
 public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
@@ -35,7 +37,7 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
         var server = _app.BaseAddress;
         using var http = new HttpClient { BaseAddress = server };
         _html = (await http.GetStringAsync(new Uri("/", UriKind.Relative)))
-            .Replace("<head>", $"<head>\n  <base href=\"{server}\">", StringComparison.Ordinal);
+            .Replace("<head>", $"<head>\n  <meta name=\"ticker-server\" content=\"{server}\">", StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()
@@ -63,6 +65,7 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
         await _page.ExpectConnectedAsync();
         await _page.ExpectPriceToMoveAsync("BTC-USD");
         await Expect(_page.Error).ToBeHiddenAsync();
+        Assert.Contains(_allowed!.Origin + "/ticker.js", _page.Requests); // the page's own copy, not the server's
     }
 
     [ChromiumFact]
@@ -91,7 +94,7 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
     /// <summary>The page's own token request, made from the page's origin; a CORS refusal surfaces as a failed fetch.</summary>
     private Task<string> TryTokenRequestAsync() => _page!.Page.EvaluateAsync<string>(
         """
-        key => fetch(new URL("api/auth/token", document.baseURI), {
+        key => fetch(new URL("api/auth/token", document.querySelector('meta[name="ticker-server"]').content), {
             method: "POST",
             headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ apiKey: key }),
@@ -99,7 +102,7 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
         """,
         TickerAppFactory.DemoKey);
 
-    /// <summary>A bare web server on its own loopback port that serves one html document at <c>/</c>.</summary>
+    /// <summary>A bare web server on its own loopback port that serves the page's files, and the given html at <c>/</c>.</summary>
     private sealed class StaticOrigin(WebApplication app, string origin) : IAsyncDisposable
     {
         public string Origin { get; } = origin;
@@ -110,6 +113,10 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             var app = builder.Build();
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new PhysicalFileProvider(Path.Combine(Artifacts.RepositoryRoot, "wwwroot")),
+            });
             app.MapGet("/", () => Results.Content(html(), "text/html; charset=utf-8"));
             await app.StartAsync();
             return new StaticOrigin(app, app.Urls.Single().TrimEnd('/'));

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
 
@@ -7,41 +7,17 @@ namespace SignalRTicker.Server.Tests.Page;
 [Collection(PageTestGroup.Name)]
 public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _cleanup = [];
+    private readonly PageHost _host = new(chromium);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-        {
-            await item.DisposeAsync();
-        }
-    }
-
-    /// <summary>A real Kestrel server on a loopback port, ticking fast so tests see moves quickly.</summary>
-    private TickerAppFactory StartApp(Action<TickerAppFactory>? configure = null, Action<IServiceCollection>? services = null)
-    {
-        var app = new TickerAppFactory(fakeTime: false, kestrel: true) { TestServices = services };
-        app.Settings["Ticker:IntervalMs"] = "50";
-        app.Settings["RateLimits:TokenPerMinute"] = "1000";
-        configure?.Invoke(app);
-        _cleanup.Add(app);
-        return app;
-    }
-
-    private async Task<TickerPage> OpenAsync(TickerAppFactory app, int width = 1100, int height = 640)
-    {
-        var page = await TickerPage.OpenAsync(chromium, app.BaseAddress, width, height);
-        _cleanup.Add(page);
-        return page;
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [ChromiumFact]
     public async Task DemoKey_ShowsLiveRowsWithMovingPrices()
     {
-        var app = StartApp();
-        var page = await OpenAsync(app);
+        var app = _host.StartApp();
+        var page = await _host.OpenAsync(app);
 
         await page.ConnectAsync(TickerAppFactory.DemoKey);
 
@@ -80,8 +56,8 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     [ChromiumFact]
     public async Task PhoneWidth_KeepsPriceAndRemoveButtonOnScreen()
     {
-        var app = StartApp();
-        var page = await OpenAsync(app, width: 390, height: 800);
+        var app = _host.StartApp();
+        var page = await _host.OpenAsync(app, width: 390, height: 800);
 
         await page.ConnectAsync(TickerAppFactory.DemoKey);
         await page.ExpectConnectedAsync();
@@ -97,8 +73,8 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     [ChromiumFact]
     public async Task SubscribeAndRemove_AddAndDropRows()
     {
-        var app = StartApp();
-        var page = await OpenAsync(app);
+        var app = _host.StartApp();
+        var page = await _host.OpenAsync(app);
         await page.ConnectAsync(TickerAppFactory.DemoKey);
         await page.ExpectConnectedAsync();
         await Expect(page.Rows).ToHaveCountAsync(3);
@@ -123,8 +99,8 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     [ChromiumFact]
     public async Task BadKey_ShowsError()
     {
-        var app = StartApp();
-        var page = await OpenAsync(app);
+        var app = _host.StartApp();
+        var page = await _host.OpenAsync(app);
 
         await page.ConnectAsync("stk_this_key_does_not_exist_0000000000");
 
@@ -137,9 +113,9 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     [ChromiumFact]
     public async Task NotEntitledSymbol_ShowsTheHubsReason()
     {
-        var app = StartApp();
+        var app = _host.StartApp();
         var key = await app.CreateKeyAsync("user", "BTC-USD");
-        var page = await OpenAsync(app);
+        var page = await _host.OpenAsync(app);
         await page.ConnectAsync(key);
         await page.ExpectConnectedAsync();
         await Expect(page.Rows).ToHaveCountAsync(1);
@@ -156,8 +132,8 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     [ChromiumFact]
     public async Task Page_MakesNoRequestOutsideTheServersOrigin()
     {
-        var app = StartApp();
-        var page = await OpenAsync(app);
+        var app = _host.StartApp();
+        var page = await _host.OpenAsync(app);
         await page.ConnectAsync(TickerAppFactory.DemoKey);
         await page.ExpectConnectedAsync();
         await page.ExpectPriceToMoveAsync("BTC-USD");
@@ -176,8 +152,8 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     [ChromiumFact]
     public async Task ShortLivedToken_IsReplacedWithNoVisibleError()
     {
-        var app = StartApp(a => a.Settings["Auth:TokenLifetime"] = "00:00:05");
-        var page = await OpenAsync(app);
+        var app = _host.StartApp(a => a.Settings["Auth:TokenLifetime"] = "00:00:05");
+        var page = await _host.OpenAsync(app);
         await page.ConnectAsync(TickerAppFactory.DemoKey);
         await page.ExpectConnectedAsync();
 
@@ -191,26 +167,50 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     }
 
     [ChromiumFact]
-    public async Task ServerClosesTheConnection_PageGetsANewTokenAndComesBack()
+    public async Task ServerDropsTheConnection_PageReconnectsAndResubscribesWithTheSameToken()
     {
         var hubs = new ConnectionTracker();
-        var app = StartApp(services: services =>
+        var app = _host.StartApp(services: services =>
         {
             services.AddSingleton(hubs);
             hubs.Register(services);
         });
-        var page = await OpenAsync(app);
+        var page = await _host.OpenAsync(app);
         await page.ConnectAsync(TickerAppFactory.DemoKey);
         await page.ExpectConnectedAsync();
         await page.ExpectPriceToMoveAsync("BTC-USD");
-        var tokensBefore = page.TokenResponses.Count;
+        var first = Assert.Single(hubs.Open).ConnectionId;
 
-        // What the server does when a token expires or is revoked: close without allowing a reconnect.
-        Assert.True(hubs.AbortAll() > 0);
+        // What a crashing proxy or a network drop does: the connection is gone, without a close that allows a reconnect.
+        Assert.Equal(1, hubs.AbortAll());
 
-        await TaskTimeoutExtensions.WaitUntilAsync(() => page.TokenResponses.Count > tokensBefore, TimeSpan.FromSeconds(15));
+        await TaskTimeoutExtensions.WaitUntilAsync(
+            () => hubs.Calls.Any(call => call.ConnectionId != first && call.Method == "Subscribe"), TimeSpan.FromSeconds(15));
         await page.ExpectConnectedAsync();
-        await TaskTimeoutExtensions.WaitUntilAsync(() => !hubs.IsEmpty, TimeSpan.FromSeconds(15));
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+        await Expect(page.Rows).ToHaveCountAsync(3);
+        await Expect(page.Error).ToBeHiddenAsync();
+        // The token was still good, so none was spent: token requests are rate-limited per address.
+        Assert.Equal([200], page.TokenResponses);
+    }
+
+    [ChromiumFact]
+    public async Task PagesTokenRevoked_PageGetsANewTokenAndComesBack()
+    {
+        var app = _host.StartApp();
+        var page = await _host.OpenAsync(app);
+        var issued = await page.Page.RunAndWaitForResponseAsync(
+            () => page.ConnectAsync(TickerAppFactory.DemoKey), response => response.Url.EndsWith("/api/auth/token", StringComparison.Ordinal));
+        var token = (await issued.JsonAsync())?.GetProperty("accessToken").GetString();
+        await page.ExpectConnectedAsync();
+        await page.ExpectPriceToMoveAsync("BTC-USD");
+
+        // The server closes the token's connections; the page's next ticket request is refused with that token.
+        using var client = app.CreateClient(token!);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(new Uri("/api/auth/token", UriKind.Relative))).StatusCode);
+
+        await TaskTimeoutExtensions.WaitUntilAsync(() => page.TokenResponses.Count(status => status == 200) >= 2, TimeSpan.FromSeconds(15));
+        await page.ExpectConnectedAsync();
         await page.ExpectPriceToMoveAsync("BTC-USD");
         await Expect(page.Rows).ToHaveCountAsync(3);
         await Expect(page.Error).ToBeHiddenAsync();

@@ -72,6 +72,33 @@ public sealed class TickerPage : IAsyncDisposable
 
     public ILocator Price(string symbol) => Row(symbol).GetByTestId("price");
 
+    /// <summary>Rows the page does not show as dimmed (their price is live).</summary>
+    public ILocator LiveRows => Page.Locator("[data-testid=quote-row]:not(.stale)");
+
+    public ILocator KeyField => Page.GetByTestId("api-key");
+
+    public ILocator ConnectButton => Page.GetByTestId("connect");
+
+    public ILocator DisconnectButton => Page.GetByTestId("disconnect");
+
+    /// <summary>
+    /// With no session (a refused or revoked key, or Disconnect), the status, the key field, the buttons and the rows
+    /// agree: it asks for a key, nothing can be disconnected or added, and no price shows as live.
+    /// </summary>
+    public async Task ExpectNoSessionAsync(string? detail = null)
+    {
+        await Expect(Status).ToHaveAttributeAsync("data-state", "disconnected");
+        await Expect(Status).ToHaveTextAsync(detail is null ? "disconnected" : $"disconnected · {detail}");
+        await Expect(KeyField).ToHaveAttributeAsync("placeholder", "stk_…");
+        await Expect(KeyField).ToHaveValueAsync("");
+        await Expect(KeyField).ToBeEditableAsync();
+        await Expect(ConnectButton).ToBeEnabledAsync();
+        await Expect(DisconnectButton).ToBeHiddenAsync();
+        await Expect(Page.GetByTestId("symbol-input")).ToBeDisabledAsync();
+        await Expect(Page.GetByTestId("subscribe")).ToBeDisabledAsync();
+        await Expect(LiveRows).ToHaveCountAsync(0);
+    }
+
     public static async Task<TickerPage> OpenAsync(Chromium chromium, Uri url, int width = 1100, int height = 640)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions

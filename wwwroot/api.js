@@ -1,0 +1,160 @@
+// The server's HTTP API as the page uses it: exchange a key for a token, a token for a hub ticket, and list symbols.
+// Failures become an ApiError whose `kind` says what to do next and whose message a person can act on (the server's
+// problem+json `detail` where there is one). No DOM: the page passes its base URL and origin in.
+
+/** What a failed call means for the caller. */
+export const ErrorKind = Object.freeze({
+  REFUSED: "refused", // the API key was not accepted: retrying will not help
+  UNAUTHORIZED: "unauthorized", // the token was refused (expired or revoked): get a new one
+  RATE_LIMITED: "rate-limited", // 429: wait `retryAfterMs`
+  UNREACHABLE: "unreachable", // no answer at all (down, offline, or blocked by CORS)
+  SERVER: "server", // any other answer: retry later
+});
+
+export class ApiError extends Error {
+  constructor(message, { kind, status = 0, detail = null, retryAfterMs = null, cause = undefined }) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "ApiError";
+    this.kind = kind;
+    this.status = status;
+    this.detail = detail; // the server's own words (problem+json detail or title), when it gave any
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** A `Retry-After` header (delay-seconds or an HTTP date) in milliseconds from `now`, or null when absent or unreadable. */
+export function parseRetryAfter(value, now) {
+  if (value === null || value === undefined || String(value).trim() === "") return null;
+  const text = String(value).trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date names its day and month ("Sun, 22 Nov 2026 10:00:30 GMT"); Date.parse alone would take "-5" as a year.
+  const date = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** The `detail` (or else `title`) of a problem+json body; null when the body is not one. */
+export async function problemText(response) {
+  try {
+    const body = await response.json();
+    const text = body && (body.detail || body.title);
+    return typeof text === "string" && text.trim() ? text.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.baseUrl the server's address; the page passes document.baseURI
+ * @param {string} [options.pageOrigin] the page's own origin, to explain a CORS refusal when it differs
+ * @param {typeof fetch} [options.fetch]
+ * @param {() => number} [options.now]
+ */
+export function createApi({ baseUrl, pageOrigin = undefined, fetch = globalThis.fetch.bind(globalThis), now = Date.now }) {
+  const serverOrigin = new URL(baseUrl).origin;
+
+  async function send(path, init) {
+    try {
+      return await fetch(new URL(path, baseUrl), { cache: "no-store", ...init });
+    } catch (error) {
+      const hint = pageOrigin && pageOrigin !== serverOrigin
+        ? ` If it is running, check that its Cors:AllowedOrigins setting includes ${pageOrigin}.`
+        : "";
+      throw new ApiError(`The server at ${serverOrigin} is not reachable.${hint}`, { kind: ErrorKind.UNREACHABLE, cause: error });
+    }
+  }
+
+  async function rateLimited(response, what) {
+    const detail = await problemText(response);
+    return new ApiError(detail ? `Rate-limited: ${withoutRetryAfter(detail)}` : `Rate-limited: too many ${what} from this address.`, {
+      kind: ErrorKind.RATE_LIMITED,
+      status: 429,
+      detail,
+      retryAfterMs: parseRetryAfter(response.headers.get("Retry-After"), now()),
+    });
+  }
+
+  async function failed(response, what) {
+    const detail = await problemText(response);
+    return new ApiError(`The server could not ${what} (HTTP ${response.status})${detail ? `: ${detail}` : "."}`, {
+      kind: ErrorKind.SERVER,
+      status: response.status,
+      detail,
+    });
+  }
+
+  async function unauthorized(response, what) {
+    const detail = await problemText(response);
+    return new ApiError(`The token was refused while ${what}${detail ? `: ${detail}` : "."}`, {
+      kind: ErrorKind.UNAUTHORIZED,
+      status: 401,
+      detail,
+    });
+  }
+
+  return {
+    /** POST /api/auth/token: `{ accessToken, lifetimeMs, userId, role, symbols }`. */
+    async token(apiKey) {
+      const response = await send("api/auth/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ apiKey }),
+      });
+      if (response.status === 400 || response.status === 401) {
+        const detail = await problemText(response);
+        throw new ApiError(`That API key was not accepted: ${detail || "check it and try again."}`, {
+          kind: ErrorKind.REFUSED,
+          status: response.status,
+          detail,
+        });
+      }
+      if (response.status === 429) throw await rateLimited(response, "token requests");
+      if (!response.ok) throw await failed(response, "issue a token");
+      const body = await response.json().catch(() => null);
+      if (!body || typeof body.accessToken !== "string") {
+        throw new ApiError("The server's token response had no accessToken.", { kind: ErrorKind.SERVER, status: response.status });
+      }
+      const seconds = Number(body.expiresIn);
+      return {
+        accessToken: body.accessToken,
+        lifetimeMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000,
+        userId: body.userId,
+        role: body.role,
+        symbols: Array.isArray(body.symbols) ? body.symbols : [],
+      };
+    },
+
+    /** POST /api/auth/ticket: a single-use, 30-second credential for one hub connection's access_token query. */
+    async ticket(accessToken) {
+      const response = await send("api/auth/ticket", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
+      });
+      if (response.status === 401) throw await unauthorized(response, "asking for a connection ticket");
+      if (response.status === 429) throw await rateLimited(response, "connection tickets");
+      if (!response.ok) throw await failed(response, "issue a connection ticket");
+      const body = await response.json().catch(() => null);
+      if (!body || typeof body.ticket !== "string") {
+        throw new ApiError("The server's ticket response had no ticket.", { kind: ErrorKind.SERVER, status: response.status });
+      }
+      return body.ticket;
+    },
+
+    /** GET /api/symbols: the instruments this token may subscribe to, `[{ symbol, price, timestamp, ... }]`. */
+    async symbols(accessToken) {
+      const response = await send("api/symbols", {
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
+      });
+      if (response.status === 401) throw await unauthorized(response, "listing symbols");
+      if (response.status === 429) throw await rateLimited(response, "requests");
+      if (!response.ok) throw await failed(response, "list the symbols");
+      const body = await response.json().catch(() => null);
+      return Array.isArray(body) ? body.filter((item) => item && typeof item.symbol === "string") : [];
+    },
+  };
+}
+
+/** The page shows its own live countdown, so the server's fixed "Retry after N s." would soon disagree with it. */
+function withoutRetryAfter(detail) {
+  return detail.replace(/\s*Retry after \d+ s\.?\s*$/i, "").trim();
+}

@@ -1,0 +1,451 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ErrorKind } from "../api.js";
+import { State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal } from "../connection.js";
+import {
+  FakeApi, FakeClock, FakeFeed, FakeHub, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
+} from "./fakes.js";
+
+/** With random() = 0.5, "equal jitter" waits three quarters of each step: 188, 375, 750, 1500 ms... */
+const delay = (attempt) => backoffDelay(attempt, { random: () => 0.5 });
+
+function setup() {
+  const clock = new FakeClock();
+  const api = new FakeApi();
+  const feed = new FakeFeed();
+  const hubs = [];
+  const startAnswers = [];
+  const connection = new TickerConnection({
+    api,
+    timers: clock,
+    random: () => 0.5,
+    createHub: (options) => {
+      const hub = new FakeHub(options, feed);
+      hub.startAnswers = startAnswers;
+      hubs.push(hub);
+      return hub;
+    },
+  });
+  const states = [];
+  const log = [];
+  connection.on("state", (event) => states.push({ ...event, at: clock.now() }));
+  connection.on("subscribed", ({ symbols }) => log.push(["subscribed", ...symbols]));
+  connection.on("unsubscribed", ({ symbols, reason }) => log.push(["unsubscribed", reason, ...symbols]));
+  connection.on("quote", (quote, { arrival, missed }) => log.push(["quote", quote.symbol, quote.sequence, arrival, missed]));
+  const errors = [];
+  connection.on("error", (event) => errors.push(event));
+  return {
+    clock, api, feed, hubs, startAnswers, connection, states, log, errors,
+    hub: () => hubs.at(-1),
+    last: () => states.at(-1),
+    names: () => states.map((s) => s.state),
+    /** The wait the last state event announced. */
+    wait: () => states.at(-1).retryAt - states.at(-1).at,
+  };
+}
+
+async function connected(t, key = "stk_key") {
+  const settled = t.connection.start(key);
+  await t.clock.advance(0);
+  assert.equal(await settled, State.CONNECTED);
+}
+
+describe("helpers", () => {
+  test("backoff grows, is capped, and jitters between half and all of each step", () => {
+    assert.deepEqual([0, 1, 2, 3].map((n) => backoffDelay(n, { random: () => 0 })), [125, 250, 500, 1000]);
+    assert.deepEqual([0, 1, 2, 3].map((n) => backoffDelay(n, { random: () => 1 })), [250, 500, 1000, 2000]);
+    assert.equal(backoffDelay(50, { random: () => 1 }), 10_000);
+    assert.equal(backoffDelay(50, { random: () => 0 }), 5_000);
+    assert.equal(backoffDelay(2, { baseMs: 100, capMs: 300, random: () => 1 }), 300);
+  });
+
+  test("the hub's reason is taken from SignalR's message", () => {
+    const error = hubRefusal("Subscribe", "'ETH-USD' is not included in your API key's entitlements.");
+    assert.equal(isHubRefusal(error), true);
+    assert.equal(hubReason(error), "'ETH-USD' is not included in your API key's entitlements.");
+    assert.equal(isHubRefusal(new Error("Invocation canceled due to the underlying connection being closed.")), false);
+  });
+
+  test("a refused negotiate counts as a refused token, and a 429 as rate-limited", () => {
+    assert.equal(errorKind(new Error("Failed to complete negotiation with the server: Error: Unauthorized: Status code '401'")), ErrorKind.UNAUTHORIZED);
+    assert.equal(errorKind(new Error("Failed to complete negotiation with the server: Error: Too Many Requests: Status code '429'")), ErrorKind.RATE_LIMITED);
+    assert.equal(errorKind(Object.assign(new Error("x"), { statusCode: 401 })), ErrorKind.UNAUTHORIZED);
+    assert.equal(errorKind(new Error("WebSocket failed to connect.")), ErrorKind.SERVER);
+    assert.equal(errorKind(refusedKey()), ErrorKind.REFUSED);
+  });
+});
+
+describe("connecting", () => {
+  test("gets a token, buys one ticket with it, and connects with that ticket", async () => {
+    const t = setup();
+
+    await connected(t);
+
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED]);
+    assert.deepEqual(t.api.calls, [["token", "stk_key"], ["ticket", "jwt-1"]]);
+    assert.deepEqual(t.hub().credentials, ["tkt-for-jwt-1", "tkt-for-jwt-1"]); // negotiate, then the WebSocket
+  });
+
+  test("a refused key ends the session at once: disconnected, refused, nothing left to retry", async () => {
+    const t = setup();
+    t.api.tokenAnswers.push(refusedKey());
+
+    const settled = t.connection.start("stk_bad");
+    await t.clock.advance(0);
+
+    assert.equal(await settled, State.DISCONNECTED);
+    assert.deepEqual(t.names(), [State.CONNECTING, State.DISCONNECTED]);
+    assert.equal(t.last().reason, StopReason.REFUSED);
+    assert.equal(t.last().error.kind, ErrorKind.REFUSED);
+    assert.deepEqual(t.clock.pending, []);
+    await t.clock.advance(60_000);
+    assert.equal(t.api.count("token"), 1);
+    assert.equal(t.hub().credentials.length, 0);
+  });
+
+  test("failures back off with growing delays, announced in advance, until the server answers", async () => {
+    const t = setup();
+    t.api.tokenAnswers.push(unreachable());
+    t.startAnswers.push(new Error("WebSocket failed to connect."), new Error("WebSocket failed to connect."));
+
+    t.connection.start("stk_key");
+    await t.clock.advance(0);
+    assert.equal(t.last().state, State.CONNECTING);
+    assert.equal(t.last().error.kind, ErrorKind.UNREACHABLE);
+    assert.equal(t.wait(), delay(0));
+
+    await t.clock.advance(delay(0) - 1);
+    assert.equal(t.api.count("token"), 1, "no attempt before the announced time");
+    await t.clock.advance(1);
+    assert.equal(t.last().state, State.CONNECTING);
+    assert.equal(t.last().attempt, 2);
+    assert.equal(t.wait(), delay(1));
+
+    await t.clock.advance(delay(1));
+    assert.equal(t.wait(), delay(2));
+    await t.clock.advance(delay(2));
+
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.equal(t.api.count("token"), 2, "the token, once issued, is kept across attempts");
+  });
+
+  test("rate-limited: waits exactly what Retry-After said, then tries again", async () => {
+    const t = setup();
+    t.api.tokenAnswers.push(rateLimited(57_000));
+
+    t.connection.start("stk_key");
+    await t.clock.advance(0);
+
+    assert.equal(t.last().state, State.CONNECTING);
+    assert.equal(t.last().error.kind, ErrorKind.RATE_LIMITED);
+    assert.equal(t.wait(), 57_000);
+    await t.clock.advance(56_999);
+    assert.equal(t.api.count("token"), 1);
+    await t.clock.advance(1);
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.equal(t.api.count("token"), 2);
+  });
+
+  test("start() needs a key", () => {
+    const t = setup();
+    assert.throws(() => t.connection.start("  "), TypeError);
+  });
+});
+
+describe("reconnecting", () => {
+  test("a connection that lasted comes back at once with the same token, and resubscribes", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD", "eth-usd"]);
+    await t.clock.advance(60_000);
+
+    t.hub().serverClose();
+    await t.clock.advance(0);
+
+    assert.deepEqual(t.names().slice(-2), [State.RECONNECTING, State.CONNECTED]);
+    assert.equal(t.states.at(-2).retryAt, t.states.at(-2).at, "no wait");
+    assert.equal(t.api.count("token"), 1);
+    assert.equal(t.api.count("ticket"), 2, "a new ticket for the new connection");
+    assert.deepEqual(t.hub().subscribeCalls(), [["BTC-USD", "ETH-USD"], ["BTC-USD", "ETH-USD"]]);
+  });
+
+  test("a connection that closes as soon as it opens backs off instead of spinning", async () => {
+    const t = setup();
+    await connected(t);
+
+    t.hub().serverClose();
+    await settle();
+    assert.equal(t.last().state, State.RECONNECTING);
+    assert.equal(t.wait(), delay(0));
+    await t.clock.advance(delay(0));
+    assert.equal(t.last().state, State.CONNECTED);
+
+    t.hub().serverClose();
+    await settle();
+    assert.equal(t.wait(), delay(1));
+  });
+
+  test("a token the server refuses (a revoked token) is replaced on the next attempt", async () => {
+    const t = setup();
+    await connected(t);
+    await t.clock.advance(60_000);
+    t.api.ticketAnswers.push(tokenRefused());
+
+    t.hub().serverClose();
+    await t.clock.advance(0);
+    assert.equal(t.last().state, State.RECONNECTING);
+    assert.equal(t.last().error.kind, ErrorKind.UNAUTHORIZED);
+    await t.clock.advance(t.wait());
+
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.deepEqual(t.api.calls.slice(-2), [["token", "stk_key"], ["ticket", "jwt-2"]]);
+  });
+
+  test("a key revoked while connected ends the session as revoked, not refused", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+    await t.clock.advance(60_000);
+    t.api.ticketAnswers.push(tokenRefused());
+    t.api.tokenAnswers.push(refusedKey());
+
+    t.hub().serverClose();
+    await t.clock.advance(0);
+    await t.clock.advance(t.wait());
+
+    assert.equal(t.last().state, State.DISCONNECTED);
+    assert.equal(t.last().reason, StopReason.REVOKED);
+    assert.deepEqual(t.clock.pending, []);
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"], "kept, so the page can still show what it had");
+  });
+
+  test("the first quote after a reconnect is checked against the last one before it", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+    t.hub().push(t.feed.quote("BTC-USD"));
+    await t.clock.advance(60_000);
+    t.hub().serverClose();
+    t.feed.quote("BTC-USD");
+    t.feed.quote("BTC-USD"); // two ticks while away; the resubscribe's snapshot is the second
+
+    await t.clock.advance(0);
+
+    assert.deepEqual(t.log.filter(([kind]) => kind === "quote").at(-1), ["quote", "BTC-USD", 4, "gap", 1]);
+  });
+
+  test("after a reconnect to a restarted feed, its lower sequence numbers are taken, not dropped as repeats", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+    t.hub().push(t.feed.quote("BTC-USD", { sequence: 900 }));
+    await t.clock.advance(60_000);
+    t.hub().serverClose();
+    t.feed.quote("BTC-USD", { sequence: 3 });
+
+    await t.clock.advance(0);
+    t.hub().push(t.feed.quote("BTC-USD"));
+
+    assert.deepEqual(t.log.filter(([kind]) => kind === "quote").slice(-2), [
+      ["quote", "BTC-USD", 3, "restart", 0],
+      ["quote", "BTC-USD", 4, "next", 0],
+    ]);
+  });
+
+  test("after a reconnect, symbols the hub now refuses are dropped and announced with its reason", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD", "ETH-USD"]);
+    await t.clock.advance(60_000);
+    t.hub().refused.set("ETH-USD", "'ETH-USD' is not included in your API key's entitlements.");
+
+    t.hub().serverClose();
+    await t.clock.advance(0);
+
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
+    assert.deepEqual(t.log.at(-1), ["unsubscribed", "'ETH-USD' is not included in your API key's entitlements.", "ETH-USD"]);
+  });
+});
+
+describe("tokens", () => {
+  test("the token is renewed a fifth of its lifetime before expiry, without reconnecting", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+
+    await t.clock.advance(7_999);
+    assert.equal(t.api.count("token"), 1);
+    await t.clock.advance(1);
+
+    assert.equal(t.api.count("token"), 2);
+    assert.equal(t.api.count("ticket"), 1);
+    assert.equal(t.last().state, State.CONNECTED);
+  });
+
+  test("the connection closed at expiry comes back with the renewed token", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    await t.clock.advance(10_000);
+
+    t.hub().serverClose();
+    await t.clock.advance(0);
+
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.deepEqual(t.api.calls.at(-1), ["ticket", "jwt-2"]);
+  });
+
+  test("a renewal refused for the key ends the session as revoked", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    t.api.tokenAnswers.push(refusedKey());
+
+    await t.clock.advance(8_000);
+
+    assert.equal(t.last().state, State.DISCONNECTED);
+    assert.equal(t.last().reason, StopReason.REVOKED);
+    assert.equal(t.hub().state, "Disconnected");
+  });
+
+  test("a renewal that fails for another reason is reported and leaves the connection up", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    t.api.tokenAnswers.push(unreachable());
+
+    await t.clock.advance(8_000);
+
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.equal(t.errors.length, 1);
+    assert.equal(t.errors[0].during, "token renewal");
+  });
+});
+
+describe("stopping and switching", () => {
+  test("stop() ends the session: the hub is stopped, nothing retries, the subscriptions are kept", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+
+    await t.connection.stop();
+
+    assert.equal(t.last().state, State.DISCONNECTED);
+    assert.equal(t.last().reason, StopReason.STOPPED);
+    assert.equal(t.hub().state, "Disconnected");
+    assert.deepEqual(t.clock.pending, []);
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
+    await t.clock.advance(60_000);
+    assert.deepEqual(t.names().slice(-1), [State.DISCONNECTED], "the stop's own close does not start a reconnect");
+  });
+
+  test("stop() during a back-off ends it: no attempt follows", async () => {
+    const t = setup();
+    t.api.tokenAnswers.push(unreachable());
+    t.connection.start("stk_key");
+    await t.clock.advance(0);
+
+    await t.connection.stop();
+    await t.clock.advance(60_000);
+
+    assert.equal(t.api.count("token"), 1);
+    assert.equal(t.last().reason, StopReason.STOPPED);
+  });
+
+  test("stop() twice announces one disconnect", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.stop();
+    await t.connection.stop();
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED, State.DISCONNECTED]);
+  });
+
+  test("start() with another key drops the old subscriptions and stops the old hub", async () => {
+    const t = setup();
+    await connected(t, "stk_first");
+    await t.connection.subscribe(["BTC-USD"]);
+    const first = t.hub();
+
+    await connected(t, "stk_second");
+
+    assert.equal(first.state, "Disconnected");
+    assert.notEqual(t.hub(), first);
+    assert.deepEqual(t.connection.symbols, []);
+    assert.deepEqual(t.log.at(-1), ["unsubscribed", null, "BTC-USD"]);
+    assert.deepEqual(t.api.calls.at(-2), ["token", "stk_second"]);
+    await t.connection.subscribe(["BTC-USD"]);
+    const quotes = t.log.filter(([kind]) => kind === "quote").length;
+    first.push(t.feed.quote("BTC-USD"));
+    assert.equal(t.log.filter(([kind]) => kind === "quote").length, quotes, "the old hub's quotes are ignored");
+  });
+});
+
+describe("subscriptions", () => {
+  test("the snapshot comes first, then what was pushed during the call; repeats are dropped and gaps counted", async () => {
+    const t = setup();
+    await connected(t);
+    t.hub().duringInvoke = (method) => {
+      if (method === "Subscribe") t.hub().push(t.feed.quote("BTC-USD"));
+    };
+
+    const snapshot = await t.connection.subscribe([" btc-usd "]);
+    t.hub().push(t.feed.latest("BTC-USD"));
+    t.hub().push(t.feed.quote("BTC-USD", { sequence: 5 }));
+
+    assert.deepEqual(snapshot.map((q) => q.sequence), [1]);
+    assert.deepEqual(t.log, [
+      ["subscribed", "BTC-USD"],
+      ["quote", "BTC-USD", 1, "first", 0],
+      ["quote", "BTC-USD", 2, "next", 0],
+      ["quote", "BTC-USD", 5, "gap", 2],
+    ]);
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
+  });
+
+  test("MessagePack quotes arrive in the JSON shape", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+
+    t.hub().push({ Symbol: "BTC-USD", Price: "42000.5", Change: "1", ChangePercent: "0.01", Sequence: 9, Timestamp: [new Date(0), 0] });
+
+    assert.deepEqual(t.log.at(-1), ["quote", "BTC-USD", 9, "gap", 7]);
+  });
+
+  test("a refused subscribe rejects with the hub's reason and subscribes nothing", async () => {
+    const t = setup();
+    await connected(t);
+    t.hub().refused.set("ETH-USD", "'ETH-USD' is not included in your API key's entitlements.");
+
+    await assert.rejects(t.connection.subscribe(["BTC-USD", "ETH-USD"]), { message: "'ETH-USD' is not included in your API key's entitlements." });
+
+    assert.deepEqual(t.connection.symbols, []);
+    assert.deepEqual(t.log, []);
+  });
+
+  test("subscribing while not connected says to connect first", async () => {
+    const t = setup();
+    await assert.rejects(t.connection.subscribe(["BTC-USD"]), /connect first/);
+  });
+
+  test("unsubscribe drops the symbol at once, tells the hub, and ignores its late quotes", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD", "ETH-USD"]);
+
+    await t.connection.unsubscribe(["eth-usd"]);
+    t.hub().push(t.feed.quote("ETH-USD"));
+
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
+    assert.deepEqual(t.log.at(-1), ["unsubscribed", null, "ETH-USD"]);
+    assert.deepEqual(t.hub().invocations.at(-1), ["Unsubscribe", ["ETH-USD"]]);
+  });
+
+  test("quotes for symbols never subscribed are ignored", async () => {
+    const t = setup();
+    await connected(t);
+    t.hub().push(t.feed.quote("SOL-USD"));
+    assert.deepEqual(t.log, []);
+  });
+});

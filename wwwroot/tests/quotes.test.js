@@ -1,0 +1,161 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  Arrival, SequenceTracker, decimalsFor, formatQuote, formatTime, isLive, normaliseQuote, normaliseSymbol, STALE_AFTER_MS,
+} from "../quotes.js";
+
+describe("SequenceTracker", () => {
+  test("the first quote of a symbol is taken as it is", () => {
+    const tracker = new SequenceTracker();
+    assert.deepEqual(tracker.accept("BTC-USD", 41), { arrival: Arrival.FIRST, missed: 0 });
+  });
+
+  test("one more than the last is the next quote", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 41);
+    assert.deepEqual(tracker.accept("BTC-USD", 42), { arrival: Arrival.NEXT, missed: 0 });
+  });
+
+  test("a skip ahead is a gap that counts the quotes missed", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 41);
+    assert.deepEqual(tracker.accept("BTC-USD", 45), { arrival: Arrival.GAP, missed: 3 });
+    assert.deepEqual(tracker.accept("BTC-USD", 46), { arrival: Arrival.NEXT, missed: 0 });
+  });
+
+  test("the same or a lower number is a duplicate, and does not move the position back", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 41);
+    tracker.accept("BTC-USD", 42);
+    assert.equal(tracker.accept("BTC-USD", 42).arrival, Arrival.DUPLICATE);
+    assert.equal(tracker.accept("BTC-USD", 40).arrival, Arrival.DUPLICATE);
+    assert.deepEqual(tracker.positions(), [{ symbol: "BTC-USD", sequence: 42 }]);
+  });
+
+  test("symbols are tracked apart", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 41);
+    assert.equal(tracker.accept("ETH-USD", 7).arrival, Arrival.FIRST);
+    assert.equal(tracker.accept("BTC-USD", 42).arrival, Arrival.NEXT);
+  });
+
+  test("after a resync, a lower number means the feed restarted; only the first quote after it gets that pass", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 500);
+    tracker.resync();
+    assert.deepEqual(tracker.accept("BTC-USD", 3), { arrival: Arrival.RESTART, missed: 0 });
+    assert.equal(tracker.accept("BTC-USD", 4).arrival, Arrival.NEXT);
+    assert.equal(tracker.accept("BTC-USD", 2).arrival, Arrival.DUPLICATE);
+  });
+
+  test("after a resync, the latest quote again is a duplicate and a skip ahead is a gap", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 10);
+    tracker.accept("ETH-USD", 20);
+    tracker.resync();
+    assert.equal(tracker.accept("BTC-USD", 10).arrival, Arrival.DUPLICATE);
+    assert.deepEqual(tracker.accept("ETH-USD", 25), { arrival: Arrival.GAP, missed: 4 });
+  });
+
+  test("a forgotten symbol starts again", () => {
+    const tracker = new SequenceTracker();
+    tracker.accept("BTC-USD", 10);
+    tracker.forget("BTC-USD");
+    assert.equal(tracker.accept("BTC-USD", 3).arrival, Arrival.FIRST);
+  });
+
+  test("a quote without a usable sequence is shown and not tracked", () => {
+    const tracker = new SequenceTracker();
+    assert.equal(tracker.accept("BTC-USD", undefined).arrival, Arrival.NEXT);
+    assert.equal(tracker.accept("BTC-USD", Number.NaN).arrival, Arrival.NEXT);
+    assert.deepEqual(tracker.positions(), []);
+  });
+});
+
+describe("normalising", () => {
+  test("symbols are trimmed and upper-cased, as the hub does", () => {
+    assert.equal(normaliseSymbol("  link-usd "), "LINK-USD");
+  });
+
+  test("a MessagePack quote gets the JSON shape", () => {
+    const when = new Date("2026-11-22T10:00:00.123Z");
+    const quote = normaliseQuote({
+      Symbol: "BTC-USD", Price: "42012.55", Change: "12.55", ChangePercent: "0.03", Sequence: 1234, Timestamp: [when, 0], Bid: "42012.5",
+    });
+    assert.deepEqual(quote, {
+      symbol: "BTC-USD", price: 42012.55, change: 12.55, changePercent: 0.03, sequence: 1234, timestamp: "2026-11-22T10:00:00.123Z", bid: 42012.5,
+    });
+  });
+
+  test("a JSON quote passes through unchanged", () => {
+    const quote = { symbol: "BTC-USD", price: 1, change: 0, changePercent: 0, sequence: 1, timestamp: "t" };
+    assert.equal(normaliseQuote(quote), quote);
+  });
+});
+
+describe("formatting", () => {
+  test("prices get cents, fractions get more decimals", () => {
+    assert.equal(decimalsFor(42012.5), 2);
+    assert.equal(decimalsFor(1), 2);
+    assert.equal(decimalsFor(0.0595), 4);
+    assert.equal(decimalsFor(0.000123), 6);
+  });
+
+  test("a rise is signed and marked up, with the price's decimals", () => {
+    assert.deepEqual(formatQuote({ price: 42012.5, change: 12.5, changePercent: 0.0297 }, "en-US"), {
+      price: "42,012.50", change: "+12.50", changePercent: "+0.03%", direction: "up",
+    });
+  });
+
+  test("a fall is marked down", () => {
+    assert.deepEqual(formatQuote({ price: 0.0595, change: -0.0012, changePercent: -1.98 }, "en-US"), {
+      price: "0.0595", change: "-0.0012", changePercent: "-1.98%", direction: "down",
+    });
+  });
+
+  test("no change has no sign and no direction", () => {
+    assert.deepEqual(formatQuote({ price: 150, change: 0, changePercent: 0 }, "en-US"), {
+      price: "150.00", change: "0.00", changePercent: "0.00%", direction: "",
+    });
+  });
+
+  test("a missing change shows a dash, not NaN or zero", () => {
+    assert.deepEqual(formatQuote({ price: 18, change: null, changePercent: undefined }, "en-US"), {
+      price: "18.00", change: "–", changePercent: "–", direction: "",
+    });
+  });
+
+  test("the locale decides the separators", () => {
+    assert.equal(formatQuote({ price: 42012.5, change: 1, changePercent: 1 }, "de-DE").price, "42.012,50");
+  });
+
+  test("times are shown to a tenth of a second, and a bad timestamp as a dash", () => {
+    assert.match(formatTime("2026-11-22T10:00:00.123+00:00", "en-GB"), /^\d{2}:\d{2}:\d{2}[.,]1$/);
+    assert.equal(formatTime("not a time", "en-GB"), "–");
+    assert.equal(formatTime(null, "en-GB"), "–");
+  });
+});
+
+describe("isLive", () => {
+  const now = 1_000_000;
+
+  test("a recent quote on a live connection is live", () => {
+    assert.equal(isLive({ connected: true, lastQuoteAt: now - STALE_AFTER_MS + 1, now }), true);
+  });
+
+  test("a quote older than the limit is not", () => {
+    assert.equal(isLive({ connected: true, lastQuoteAt: now - STALE_AFTER_MS, now }), false);
+  });
+
+  test("nothing is live while disconnected, however recent", () => {
+    assert.equal(isLive({ connected: false, lastQuoteAt: now, now }), false);
+  });
+
+  test("a symbol with no quote yet is not live", () => {
+    assert.equal(isLive({ connected: true, lastQuoteAt: null, now }), false);
+  });
+
+  test("the limit can be set", () => {
+    assert.equal(isLive({ connected: true, lastQuoteAt: now - 50, now, staleAfterMs: 40 }), false);
+  });
+});
