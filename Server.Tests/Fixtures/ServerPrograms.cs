@@ -11,6 +11,7 @@ public static class ServerPrograms
     private static readonly (Needs Need, string Executable, string Package)[] Programs =
     [
         (Needs.Redis, RedisServer.Executable, "redis-server"),
+        (Needs.Postgres, PostgresServer.Executable, "postgresql"),
     ];
 
     public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) == "1";
