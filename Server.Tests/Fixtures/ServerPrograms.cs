@@ -12,6 +12,7 @@ public static class ServerPrograms
     [
         (Needs.Redis, RedisServer.Executable, "redis-server"),
         (Needs.Postgres, PostgresServer.Executable, "postgresql"),
+        (Needs.Nginx, NginxServer.Executable, "nginx"),
     ];
 
     public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) == "1";
