@@ -138,7 +138,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="signal"/> (a name for kill(1): TERM, QUIT, KILL) and waits; kills the whole tree after <paramref name="grace"/>.</summary>
+    /// <summary>
+    /// Sends <paramref name="signal"/> (a kill(1) name: TERM, QUIT) and waits, killing the whole tree after
+    /// <paramref name="grace"/>; KILL kills the whole tree at once, so no child is left holding the port.
+    /// </summary>
     public async Task StopAsync(string signal, TimeSpan grace)
     {
         if (_process.HasExited)
@@ -146,8 +149,13 @@ public sealed class ServerProcess : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        if (signal == "KILL")
         {
+            _process.Kill(entireProcessTree: true);
+        }
+        else
+        {
+            using var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
             // kill fails only when the process has just exited, which is what was asked for.
             await kill.WaitForExitAsync().WaitAsync(KillTimeout);
         }

@@ -30,6 +30,16 @@ public static class ServerPrograms
                $"`{InstallCommand(missing)}` to run this test (set {RequireVariable}=1 to make this a failure).";
     }
 
+    public static bool IsInstalled(Needs needs) => Missing(needs).Count == 0;
+
+    /// <summary>What a fixture says when a test uses a server it could not start because its program is missing.</summary>
+    public static InvalidOperationException NotRunning(Needs need)
+    {
+        var program = Programs.Single(p => p.Need == need);
+        return new InvalidOperationException($"{program.Executable} is not running: it is missing or the fixture has not " +
+                                             $"started. Install it with `{InstallCommand([program])}`.");
+    }
+
     /// <summary>Throws with the install command when a fixture is asked to start a program that is not there.</summary>
     public static void EnsureInstalled(Needs need)
     {
