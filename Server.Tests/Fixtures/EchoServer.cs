@@ -2,13 +2,15 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SignalRTicker.Server.Tests.Fixtures;
 
 /// <summary>
 /// A bare Kestrel server on its own loopback port that stands for a node behind a proxy: <c>/</c> answers its name,
-/// <c>/headers/{name}</c> the value of a request header it received, and <c>/echo</c> echoes WebSocket messages.
+/// <c>/headers/{name}</c> the value of a request header it received, <c>/echo</c> echoes WebSocket messages, and
+/// <c>/hub</c> is a SignalR <see cref="EchoHub"/>.
 /// </summary>
 public sealed class EchoServer(WebApplication app, Uri baseAddress) : IAsyncDisposable
 {
@@ -19,11 +21,13 @@ public sealed class EchoServer(WebApplication app, Uri baseAddress) : IAsyncDisp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Services.AddSignalR();
         var app = builder.Build();
         app.UseWebSockets();
         app.MapGet("/", () => name);
         app.MapGet("/headers/{header}", (string header, HttpRequest request) => request.Headers[header].ToString());
         app.Map("/echo", EchoAsync);
+        app.MapHub<EchoHub>("/hub");
         await app.StartAsync();
         return new EchoServer(app, new Uri(app.Urls.Single()));
     }

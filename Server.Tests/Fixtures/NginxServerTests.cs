@@ -1,6 +1,9 @@
+using System.Net.Security;
 using System.Net.WebSockets;
 using System.Security.Authentication;
 using System.Text;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace SignalRTicker.Server.Tests.Fixtures;
 
@@ -42,6 +45,10 @@ public sealed class NginxServerTests
         Assert.Equal("upstream", await trusting.GetStringAsync(nginx.BaseAddress).DefaultTimeout());
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => distrusting.GetStringAsync(nginx.BaseAddress)).DefaultTimeout();
         Assert.IsType<AuthenticationException>(refused.InnerException);
+        // The callback the SignalR client's WebSockets use judges the same way.
+        Assert.True(certificate.Validate(this, certificate.Certificate, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(another.Validate(this, certificate.Certificate, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(certificate.Validate(this, certificate.Certificate, null, SslPolicyErrors.RemoteCertificateNameMismatch));
     }
 
     [ServerTheory(Needs.Nginx)]
@@ -63,6 +70,21 @@ public sealed class NginxServerTests
 
         Assert.Equal("hello through nginx", Encoding.UTF8.GetString(buffer, 0, received.Count));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None).DefaultTimeout();
+    }
+
+    [ServerFact(Needs.Nginx)]
+    public async Task ReverseProxy_CarriesTheSignalRClient_OverWebSocketsWithTls()
+    {
+        await using var upstream = await EchoServer.StartAsync("upstream").DefaultTimeout();
+        using var certificate = TestCertificate.Create();
+        await using var nginx = await NginxServer.StartAsync(NginxSite.ReverseProxy(tls: true), [upstream.BaseAddress], certificate).DefaultTimeout();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(nginx.BaseAddress, "hub"), HttpTransportType.WebSockets, certificate.TrustIn)
+            .Build();
+
+        await connection.StartAsync().DefaultTimeout();
+
+        Assert.Equal("hello", await connection.InvokeAsync<string>(nameof(EchoHub.Echo), "hello").DefaultTimeout());
     }
 
     [ServerFact(Needs.Nginx)]

@@ -1,12 +1,15 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Http.Connections.Client;
 
 namespace SignalRTicker.Server.Tests.Fixtures;
 
 /// <summary>
 /// A self-signed server certificate for 127.0.0.1, ::1 and localhost, made in memory for one test. Servers read it as
-/// PEM files (<see cref="WritePem"/>); .NET clients trust exactly this certificate and nothing else (<see cref="CreateHandler"/>).
+/// PEM files (<see cref="WritePem"/>); .NET clients trust exactly this certificate and nothing else (<see cref="CreateHandler"/>,
+/// <see cref="TrustIn"/> for the SignalR client).
 /// </summary>
 public sealed class TestCertificate : IDisposable
 {
@@ -47,22 +50,38 @@ public sealed class TestCertificate : IDisposable
         return (certificatePath, keyPath);
     }
 
+    /// <summary>A handler whose TLS trusts this certificate as its only root (the host name is still checked), for HttpClient and ClientWebSocket.</summary>
+    public SocketsHttpHandler CreateHandler() => new() { SslOptions = { CertificateChainPolicy = TrustPolicy() } };
+
     /// <summary>
-    /// A handler whose TLS trusts this certificate as its only root; the host name is still checked. Use it for
-    /// HttpClient, for ClientWebSocket.ConnectAsync(uri, invoker, …) and for the SignalR client's HttpMessageHandlerFactory.
+    /// Makes the official SignalR client trust this certificate alone: its WebSocket transport opens its own socket
+    /// rather than using the handler factory, so it needs the validation callback as well.
     /// </summary>
-    public SocketsHttpHandler CreateHandler() => new()
+    public void TrustIn(HttpConnectionOptions options)
     {
-        SslOptions =
+        options.HttpMessageHandlerFactory = _ => CreateHandler();
+        options.WebSocketConfiguration = webSocket => webSocket.RemoteCertificateValidationCallback = Validate;
+    }
+
+    /// <summary>A TLS validation callback that accepts this certificate for its names and nothing else.</summary>
+    public bool Validate(object sender, X509Certificate? presented, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (presented is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
         {
-            CertificateChainPolicy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                CustomTrustStore = { Certificate },
-                RevocationMode = X509RevocationMode.NoCheck,
-            },
-        },
-    };
+            return false;
+        }
+
+        using var trusted = new X509Chain { ChainPolicy = TrustPolicy() };
+        using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        return trusted.Build(certificate);
+    }
 
     public void Dispose() => Certificate.Dispose();
+
+    private X509ChainPolicy TrustPolicy() => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        CustomTrustStore = { Certificate },
+        RevocationMode = X509RevocationMode.NoCheck,
+    };
 }
