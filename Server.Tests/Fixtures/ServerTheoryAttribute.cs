@@ -1,0 +1,14 @@
+namespace SignalRTicker.Server.Tests.Fixtures;
+
+/// <summary>A theory that is skipped, with the install command, when a server program it needs is missing (unless CI requires them).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ServerTheoryAttribute : TheoryAttribute
+{
+    public ServerTheoryAttribute(Needs needs)
+    {
+        Needs = needs;
+        Skip = ServerPrograms.SkipReason(needs);
+    }
+
+    public Needs Needs { get; }
+}
