@@ -41,8 +41,8 @@ var app = builder.Build();
 
 app.UseRequestLogging();
 app.UseErrors();
+app.UseTickerCors();        // before the page (browsers load module scripts with CORS) and auth (preflights carry no token)
 app.UseWebPage();
-app.UseTickerCors();        // before auth: preflights carry no token
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
 app.UseAuthentication();
 app.UseAuthorization();

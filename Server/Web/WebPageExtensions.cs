@@ -31,8 +31,18 @@ public static class WebPageExtensions
         return builder;
     }
 
+    /// <summary>Files in <c>wwwroot</c> that are the page's development tooling, not the page.</summary>
+    private static readonly PathString[] NotServed = ["/tests", "/package.json"];
+
     public static IApplicationBuilder UseWebPage(this IApplicationBuilder app)
     {
+        app.UseWhen(
+            context => NotServed.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)),
+            tooling => tooling.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }));
         app.UseDefaultFiles();
         app.UseStaticFiles();
         return app;
