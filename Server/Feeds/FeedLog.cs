@@ -13,4 +13,7 @@ internal static partial class FeedLog
 
     [LoggerMessage(3003, LogLevel.Warning, "Publishing a tick failed; the next tick goes on", EventName = "PublishFailed")]
     public static partial void PublishFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3004, LogLevel.Information, "Added {Added} simulated instruments from Ticker:Symbols; {Count} instruments in all", EventName = "InstrumentsSeeded")]
+    public static partial void InstrumentsSeeded(ILogger logger, int added, int count);
 }

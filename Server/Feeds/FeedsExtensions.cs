@@ -9,6 +9,7 @@ public static class FeedsExtensions
     {
         builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
         builder.Services.AddSingleton<QuotePublisher>();
+        builder.Services.AddHostedService<FeedInstrumentSeeder>();
         builder.Services.AddHostedService<SimulatedFeed>();
         return builder;
     }

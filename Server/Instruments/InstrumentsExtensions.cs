@@ -4,7 +4,7 @@ namespace SignalRTicker.Server.Instruments;
 
 public static class InstrumentsExtensions
 {
-    /// <summary>The instrument registry, seeded from <c>Ticker:Symbols</c>.</summary>
+    /// <summary>The instrument registry and the engine that sequences quotes.</summary>
     public static IHostApplicationBuilder AddInstruments(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TickerOptions>()
@@ -15,7 +15,6 @@ public static class InstrumentsExtensions
         builder.Services.AddSingleton<InstrumentRegistry>();
         builder.Services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<InstrumentRegistry>());
         builder.Services.TryAddSingleton<IQuoteEngine, LocalQuoteEngine>();
-        builder.Services.AddHostedService<InstrumentSeeder>();
         return builder;
     }
 }

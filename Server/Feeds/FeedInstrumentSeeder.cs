@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Instruments;
 
-namespace SignalRTicker.Server.Instruments;
+namespace SignalRTicker.Server.Feeds;
 
 /// <summary>
-/// At start, adds the simulated instruments of <c>Ticker:Symbols</c> (or the defaults) that the registry does not
-/// know yet. Runs before the feeds start (hosted services start in registration order).
+/// At start, makes sure every instrument a feed prices exists: the simulated instruments of <c>Ticker:Symbols</c>
+/// (or the defaults). Runs before the feeds start (hosted services start in registration order).
 /// </summary>
-internal sealed class InstrumentSeeder(InstrumentRegistry instruments, IOptions<TickerOptions> options, ILogger<InstrumentSeeder> logger) : IHostedService
+internal sealed class FeedInstrumentSeeder(InstrumentRegistry instruments, IOptions<TickerOptions> options, ILogger<FeedInstrumentSeeder> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ internal sealed class InstrumentSeeder(InstrumentRegistry instruments, IOptions<
             }
         }
 
-        InstrumentLog.Seeded(logger, added, instruments.Count);
+        FeedLog.InstrumentsSeeded(logger, added, instruments.Count);
         return Task.CompletedTask;
     }
 
