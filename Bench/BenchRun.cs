@@ -215,8 +215,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
         Interlocked.Increment(ref _deliveries);
         _latency.Record(latency);
-        LowerTo(ref _firstSequence[symbol], sequence);
-        RaiseTo(ref _lastSequence[symbol], sequence);
+        AtomicBounds.LowerTo(ref _firstSequence[symbol], sequence);
+        AtomicBounds.RaiseTo(ref _lastSequence[symbol], sequence);
     }
 
     /// <summary>
@@ -238,36 +238,6 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         }
 
         return (ticks, expected);
-    }
-
-    private static void LowerTo(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    private static void RaiseTo(ref long target, long value)
-    {
-        var current = Interlocked.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 
     /// <summary>A connection that failed on this side: counted with those that could not start.</summary>

@@ -16,18 +16,7 @@ public sealed class LatencyHistogram
         var bucket = Math.Min(_buckets.Length - 1, (int)(ms / BucketMs));
         Interlocked.Increment(ref _buckets[bucket]);
         Interlocked.Increment(ref _count);
-        var ticks = latency.Ticks;
-        var max = Interlocked.Read(ref _maxTicks);
-        while (ticks > max)
-        {
-            var seen = Interlocked.CompareExchange(ref _maxTicks, ticks, max);
-            if (seen == max)
-            {
-                break;
-            }
-
-            max = seen;
-        }
+        AtomicBounds.RaiseTo(ref _maxTicks, latency.Ticks);
     }
 
     public double MaxMs => TimeSpan.FromTicks(Interlocked.Read(ref _maxTicks)).TotalMilliseconds;
