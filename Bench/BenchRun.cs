@@ -1,10 +1,11 @@
-using System.Net.Http.Json;
+using System.Collections.Frozen;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using SignalRTicker.Client;
 using SignalRTicker.Contracts;
 
 namespace SignalRTicker.Bench;
@@ -16,14 +17,18 @@ namespace SignalRTicker.Bench;
 /// </summary>
 public sealed class BenchRun(BenchOptions options, TextWriter log)
 {
-    /// <summary>The hub method, as the contract names it (the hub class itself lives in the server).</summary>
-
-    private const string HubPath = "hubs/ticker";
+    private static readonly string HubPath = HubPaths.Ticker.TrimStart('/');
 
     /// <summary>How long released stalled readers get to drain their backlog, or to find their connection closed.</summary>
     private static readonly TimeSpan StalledSettle = TimeSpan.FromSeconds(2);
 
     private readonly LatencyHistogram _latency = new();
+    private readonly FrozenDictionary<string, int> _symbolIndex = options.Symbols.Index().ToFrozenDictionary(s => s.Item, s => s.Index, StringComparer.Ordinal);
+
+    // Per symbol: the lowest and highest sequence any reader saw in the window, and how many readers subscribed to it.
+    private readonly long[] _firstSequence = [.. options.Symbols.Select(_ => long.MaxValue)];
+    private readonly long[] _lastSequence = [.. options.Symbols.Select(_ => long.MinValue)];
+    private readonly int[] _readers = new int[options.Symbols.Length];
     private readonly TaskCompletionSource _releaseStalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _measuring;
     private volatile bool _stopping;
@@ -35,14 +40,10 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(10) };
-        using var tokenResponse = await http.PostAsJsonAsync("api/auth/token", new { apiKey = options.ApiKey }, cancellationToken);
-        if (!tokenResponse.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"POST /api/auth/token answered {(int)tokenResponse.StatusCode}: check --api-key and --url.");
-        }
-
-        var token = (await tokenResponse.Content.ReadFromJsonAsync<TokenAnswer>(cancellationToken))!.AccessToken;
+        // One token for every connection: the run is shorter than a token's life, and the token endpoint is rate-limited.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var tokens = new TokenClient(http, options.Url, options.ApiKey);
+        var token = (await tokens.GetAsync(cancellationToken)).Value;
         var idle = ServerSample.Take(options.ServerPid);
         var stalledEvery = options.StalledFraction > 0 ? (int)Math.Round(1 / options.StalledFraction) : 0;
         var connections = new List<IAsyncDisposable>(options.Connections);
@@ -63,14 +64,14 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             {
                 var raw = new RawHubConnection(new Uri(options.Url, HubPath), token, SymbolsOf(i), stalled, this);
                 connections.Add(raw);
-                starts.Add(StartAsync(() => raw.StartAsync(_releaseStalled.Task, cancellationToken)));
+                starts.Add(StartAsync(() => raw.StartAsync(_releaseStalled.Task, cancellationToken), stalled ? null : SymbolsOf(i)));
             }
             else
             {
                 var socket = new TaskCompletionSource<StallableWebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var connection = Build(token, stalled ? socket : null);
                 connections.Add(connection);
-                starts.Add(StartAsync(() => StartOfficialAsync(connection, SymbolsOf(i), stalled ? socket.Task : null, cancellationToken)));
+                starts.Add(StartAsync(() => StartOfficialAsync(connection, SymbolsOf(i), stalled ? socket.Task : null, cancellationToken), stalled ? null : SymbolsOf(i)));
             }
         }
 
@@ -101,6 +102,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask())).WaitAsync(stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
+        var (symbolTicks, expected) = QuotesSent();
+        var deliveries = Interlocked.Read(ref _deliveries);
         return new BenchResult(
             Connections: options.Connections,
             ConnectionsOk: ok,
@@ -111,8 +114,11 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             Client: options.Client,
             Protocol: options.Protocol,
             WindowSeconds: Math.Round(window.TotalSeconds, 2),
-            Deliveries: Interlocked.Read(ref _deliveries),
-            DeliveriesPerSecond: Math.Round(Interlocked.Read(ref _deliveries) / window.TotalSeconds),
+            Deliveries: deliveries,
+            DeliveriesPerSecond: Math.Round(deliveries / window.TotalSeconds),
+            SymbolTicks: symbolTicks,
+            ExpectedDeliveries: expected,
+            DeliveredPercent: expected > 0 ? Math.Round(deliveries * 100.0 / expected, 1) : 0,
             LatencyP50Ms: _latency.PercentileMs(0.50),
             LatencyP90Ms: _latency.PercentileMs(0.90),
             LatencyP99Ms: _latency.PercentileMs(0.99),
@@ -181,17 +187,23 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             {
                 var gap = last.TryGetValue(quote.Symbol, out var previous) && quote.Sequence != previous + 1;
                 last[quote.Symbol] = quote.Sequence;
-                Observe(gap, DateTimeOffset.UtcNow - quote.Timestamp);
+                Observe(SymbolIndex(quote.Symbol), quote.Sequence, gap, DateTimeOffset.UtcNow - quote.Timestamp);
             });
         }
 
         return connection;
     }
 
-    /// <summary>A quote a healthy connection received: counted, with its latency and whether it skipped a sequence, during the window.</summary>
-    internal void Observe(bool gap, TimeSpan latency)
+    /// <summary>The position of <paramref name="symbol"/> in <see cref="BenchOptions.Symbols"/>; -1 for one the run did not ask for.</summary>
+    internal int SymbolIndex(string symbol) => _symbolIndex.GetValueOrDefault(symbol, -1);
+
+    /// <summary>
+    /// A quote a healthy connection received (<paramref name="symbol"/> from <see cref="SymbolIndex"/>): counted during
+    /// the window, with its latency, whether it skipped a sequence, and its sequence, to learn how many the server sent.
+    /// </summary>
+    internal void Observe(int symbol, long sequence, bool gap, TimeSpan latency)
     {
-        if (!_measuring)
+        if (!_measuring || symbol < 0)
         {
             return;
         }
@@ -203,6 +215,29 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
 
         Interlocked.Increment(ref _deliveries);
         _latency.Record(latency);
+        AtomicBounds.LowerTo(ref _firstSequence[symbol], sequence);
+        AtomicBounds.RaiseTo(ref _lastSequence[symbol], sequence);
+    }
+
+    /// <summary>
+    /// Per symbol, the quotes the server sent in the window (from the first and last sequence any reader saw), and
+    /// what the readers would have received between them had none been lost: each reader of a symbol, once per quote.
+    /// </summary>
+    private (long SymbolTicks, long ExpectedDeliveries) QuotesSent()
+    {
+        long ticks = 0, expected = 0;
+        for (var i = 0; i < options.Symbols.Length; i++)
+        {
+            var first = Interlocked.Read(ref _firstSequence[i]);
+            var last = Interlocked.Read(ref _lastSequence[i]);
+            if (last >= first)
+            {
+                ticks += last - first + 1;
+                expected += (last - first + 1) * Volatile.Read(ref _readers[i]);
+            }
+        }
+
+        return (ticks, expected);
     }
 
     /// <summary>A connection that failed on this side: counted with those that could not start.</summary>
@@ -243,11 +278,19 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         }
     }
 
-    private async Task StartAsync(Func<Task> start)
+    /// <summary>Starts a connection; one that reads (<paramref name="readerSymbols"/> set) is counted as a reader of its symbols.</summary>
+    private async Task StartAsync(Func<Task> start, string[]? readerSymbols)
     {
         try
         {
             await start();
+            foreach (var symbol in readerSymbols ?? [])
+            {
+                if (SymbolIndex(symbol) is var index and >= 0)
+                {
+                    Interlocked.Increment(ref _readers[index]);
+                }
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or HubException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
         {
@@ -257,8 +300,6 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             }
         }
     }
-
-    private sealed record TokenAnswer(string AccessToken);
 }
 
 /// <summary>What a run measured; deliveries and latency are of the connections that kept reading.</summary>
@@ -274,6 +315,9 @@ public sealed record BenchResult(
     double WindowSeconds,
     long Deliveries,
     double DeliveriesPerSecond,
+    long SymbolTicks,
+    long ExpectedDeliveries,
+    double DeliveredPercent,
     double LatencyP50Ms,
     double LatencyP90Ms,
     double LatencyP99Ms,

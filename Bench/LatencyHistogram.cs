@@ -16,23 +16,15 @@ public sealed class LatencyHistogram
         var bucket = Math.Min(_buckets.Length - 1, (int)(ms / BucketMs));
         Interlocked.Increment(ref _buckets[bucket]);
         Interlocked.Increment(ref _count);
-        var ticks = latency.Ticks;
-        var max = Interlocked.Read(ref _maxTicks);
-        while (ticks > max)
-        {
-            var seen = Interlocked.CompareExchange(ref _maxTicks, ticks, max);
-            if (seen == max)
-            {
-                break;
-            }
-
-            max = seen;
-        }
+        AtomicBounds.RaiseTo(ref _maxTicks, latency.Ticks);
     }
 
     public double MaxMs => TimeSpan.FromTicks(Interlocked.Read(ref _maxTicks)).TotalMilliseconds;
 
-    /// <summary>The upper edge of the bucket holding the <paramref name="quantile"/>th sample, in milliseconds.</summary>
+    /// <summary>
+    /// The upper edge of the bucket holding the <paramref name="quantile"/>th sample, in milliseconds; never more than
+    /// the largest sample, which the last bucket's edge may overstate.
+    /// </summary>
     public double PercentileMs(double quantile)
     {
         var total = Count;
@@ -48,7 +40,7 @@ public sealed class LatencyHistogram
             seen += Interlocked.Read(ref _buckets[i]);
             if (seen >= rank)
             {
-                return Math.Round((i + 1) * BucketMs, 1);
+                return Math.Round(Math.Min((i + 1) * BucketMs, MaxMs), 1);
             }
         }
 

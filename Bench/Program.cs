@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using SignalRTicker.Bench;
+using SignalRTicker.Client;
 
 // A load test users run against their own deployment: N hub connections, a share of them stalled, and what the
 // healthy ones saw. Every run ends within its hard limit.
@@ -71,6 +72,17 @@ root.SetAction(async (parsed, cancellationToken) =>
         Console.Error.WriteLine($"The run did not finish within its hard limit of {options.HardLimit.TotalSeconds:F0} s.");
         return 3;
     }
+    catch (TickerClientException ex)
+    {
+        Console.Error.WriteLine($"{ex.Message} Check --api-key and --url.");
+        return 1;
+    }
+    catch (RateLimitedException ex)
+    {
+        var wait = ex.RetryAfter is { } retryAfter ? $" Try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s." : "";
+        Console.Error.WriteLine($"{ex.Message}{wait}");
+        return 1;
+    }
     catch (HttpRequestException ex)
     {
         Console.Error.WriteLine($"Could not reach {options.Url}: {ex.Message}");
@@ -97,5 +109,6 @@ return await root.Parse(args).InvokeAsync();
 static string Summary(BenchResult r) =>
     $"connections ok={r.ConnectionsOk} failed={r.ConnectionsFailed} stalled={r.StalledConnections} closedByServer={r.ClosedByServer} (stalled {r.StalledClosedByServer}) client={r.Client} protocol={r.Protocol}\n" +
     $"deliveries/s={r.DeliveriesPerSecond:N0} over {r.WindowSeconds:F1} s (healthy connections)  gaps={r.Gaps}\n" +
+    $"delivered {r.DeliveredPercent}% of the {r.ExpectedDeliveries:N0} quotes the server sent them ({r.SymbolTicks:N0} across the symbols)\n" +
     $"latency ms p50={r.LatencyP50Ms} p90={r.LatencyP90Ms} p99={r.LatencyP99Ms} max={r.LatencyMaxMs}\n" +
     (r.ServerCpuPercent is null ? "" : $"server cpu={r.ServerCpuPercent}% (of one core) rss={r.ServerRssMiB} MiB  ~{r.ServerKiBPerConnection} KiB/connection");

@@ -23,6 +23,7 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
     private readonly ClientWebSocket _socket = new();
     private readonly byte[][] _symbols = [.. symbols.Select(Encoding.UTF8.GetBytes)];
     private readonly long[] _lastSequence = [.. symbols.Select(_ => -1L)];
+    private readonly int[] _runSymbol = [.. symbols.Select(run.SymbolIndex)];
     private readonly CancellationTokenSource _closing = new();
     private byte[] _buffer = new byte[4096];
     private int _length;
@@ -223,7 +224,7 @@ internal sealed class RawHubConnection(Uri hubUrl, string token, string[] symbol
         {
             var gap = _lastSequence[quote.Symbol] >= 0 && quote.Sequence != _lastSequence[quote.Symbol] + 1;
             _lastSequence[quote.Symbol] = quote.Sequence;
-            run.Observe(gap, arrived - quote.Timestamp);
+            run.Observe(_runSymbol[quote.Symbol], quote.Sequence, gap, arrived - quote.Timestamp);
         }
     }
 

@@ -53,7 +53,9 @@ public static class ClientCommandLine
 
     private static readonly Option<int?> MaxRetries = new("--max-retries")
     {
-        Description = "Consecutive failed connection attempts to retry before giving up (exit code 5). Default: retry forever.",
+        Description = "Retries after a failed attempt to connect before giving up with exit code 5: 2 means 3 attempts in all. " +
+            "Counted from zero again after each successful connection; a rate-limited attempt (429) waits as long as the server asks " +
+            "and does not count. Default: retry forever.",
         HelpName = "count",
         Validators =
         {

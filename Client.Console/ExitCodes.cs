@@ -14,7 +14,7 @@ public static class ExitCodes
 
     public const string Help =
         "Exit codes: 0 stopped by Ctrl+C or a closed output, 1 unexpected error, 2 bad arguments, 3 API key refused, " +
-        "4 subscription refused (unknown or not entitled symbol), 5 server unreachable after --max-retries.";
+        "4 subscription refused (unknown or not entitled symbol), 5 could not connect (the first attempt and all --max-retries retries failed).";
 
     public static int For(TickerFailure failure) => failure switch
     {

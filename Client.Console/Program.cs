@@ -3,7 +3,7 @@ using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using SignalRTicker.ConsoleClient;
 
-// Options and --help: ClientOptions.cs. The reusable feed: Connection/. The screen: Views/.
+// Options and --help: ClientOptions.cs. The feed: the SignalRTicker.Client library (Client/). The screen: Views/.
 var parsed = ClientCommandLine.Build(ClientApp.RunAsync).Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {

@@ -4,11 +4,12 @@ namespace SignalRTicker.Client;
 
 /// <summary>
 /// Exponential backoff with jitter: about <c>initial × 2^n</c>, capped at <c>max</c>, each delay drawn between half
-/// and all of that so that many clients dropped at once do not come back in step. Never gives up unless
-/// <c>maxRetries</c> is set.
+/// and all of that so that many clients dropped at once do not come back in step. After <c>maxRetries</c> retries it
+/// answers null (give up); without it, never.
 /// </summary>
-public sealed class BackoffRetryPolicy(TimeSpan initial, TimeSpan max, int? maxRetries = null) : IRetryPolicy
+internal sealed class BackoffRetryPolicy(TimeSpan initial, TimeSpan max, int? maxRetries = null) : IRetryPolicy
 {
+    /// <summary>The wait before retry number <c>PreviousRetryCount + 1</c>, or null when that would be one too many.</summary>
     public TimeSpan? NextRetryDelay(RetryContext retryContext)
     {
         ArgumentNullException.ThrowIfNull(retryContext);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.Connections;
@@ -10,33 +11,23 @@ using SignalRTicker.Contracts;
 
 namespace SignalRTicker.Client;
 
-public enum TickerConnectionState
-{
-    Connecting,
-    Connected,
-    Reconnecting,
-    Stopped,
-}
-
-/// <summary>A change of state; when reconnecting, which attempt comes next, after how long, and why.</summary>
-public sealed record TickerConnectionStatus(TickerConnectionState State, int Attempt = 0, TimeSpan? RetryIn = null, string? Reason = null);
-
-/// <summary>Counters since the connection was created. A gap is a jump in a symbol's sequence; a duplicate is a repeat.</summary>
-public sealed record TickerConnectionStats(long QuotesReceived, long Duplicates, long Gaps, long MissedQuotes, int Reconnects, int TokensIssued);
-
 /// <summary>
 /// A live feed of quotes that keeps itself alive: exchanges the API key for a token (and refreshes it before it
 /// expires), connects over WebSockets with the token as a Bearer header, subscribes, and after any drop or close
 /// reconnects with backoff and subscribes again. Quotes arrive in sequence order per symbol; repeats are dropped,
-/// jumps are counted as gaps, and a server restart (sequences begin again) is followed. Fails for good only with a <see cref="TickerClientException"/>.
+/// jumps are counted as gaps, and a server restart (sequences begin again) is followed. It fails for good only with a
+/// <see cref="TickerClientException"/>.
 /// </summary>
 /// <remarks>
 /// Reconnection is one loop of its own rather than <c>WithAutomaticReconnect</c>: SignalR's automatic reconnect
 /// covers a dropped connection only, not a first start that fails nor a close the server asks not to retry
-/// (an expired token), and groups have to be joined again either way. The same <see cref="IRetryPolicy"/> paces all three.
+/// (an expired token), and subscriptions have to be made again either way. One backoff paces all three; a 429 waits
+/// for the server's <c>Retry-After</c> instead.
 /// </remarks>
 public sealed class TickerConnection : IAsyncDisposable
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     private readonly TickerConnectionOptions _options;
     private readonly TokenClient _tokens;
     private readonly BackoffRetryPolicy _retryPolicy;
@@ -51,16 +42,22 @@ public sealed class TickerConnection : IAsyncDisposable
     private long _quotes, _duplicates, _gaps, _missed;
     private int _reconnects, _tokensIssued, _running;
 
+    /// <param name="options">Where to connect, the key, the symbols, and the retry limits.</param>
+    /// <param name="http">Sends the token requests; not disposed here. One for the life of the process, or from <c>IHttpClientFactory</c>.</param>
+    /// <param name="loggerFactory">Logs state changes and SignalR's own diagnostics; none by default.</param>
+    /// <param name="timeProvider">The clock for token refresh and retry delays; the system clock by default.</param>
+    /// <exception cref="ArgumentException">An option cannot work (named in the message).</exception>
     public TickerConnection(TickerConnectionOptions options, HttpClient http, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(http);
+        options.Validate();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<TickerConnection>();
         _retryPolicy = new BackoffRetryPolicy(options.InitialRetryDelay, options.MaxRetryDelay, options.MaxRetries);
-        _tokens = new TokenClient(http, options.ServerUrl, options.ApiKey, _time);
+        _tokens = new TokenClient(http, options.BaseAddress, options.ApiKey, _time);
         _tokens.TokenIssued += token =>
         {
             Interlocked.Increment(ref _tokensIssued);
@@ -68,11 +65,11 @@ public sealed class TickerConnection : IAsyncDisposable
         };
 
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(options.ServerUrl, options.HubPath), http =>
+            .WithUrl(new Uri(options.BaseAddress, options.HubPath), http =>
             {
                 http.Transports = HttpTransportType.WebSockets;
                 // Called on every (re)connect: the cached token while fresh, else a new one.
-                http.AccessTokenProvider = async () => (await _tokens.GetAsync(_runCancellation)).Value;
+                http.AccessTokenProvider = async () => (await _tokens.GetAsync(_runCancellation).ConfigureAwait(false)).Value;
             });
         builder.Services.AddSingleton(loggerFactory);
         _ = options.Protocol switch
@@ -90,23 +87,29 @@ public sealed class TickerConnection : IAsyncDisposable
         };
     }
 
-    /// <summary>Each quote in order, never a repeat. Raised on a SignalR thread: hand off, don't block.</summary>
+    /// <summary>Each quote in order, never a repeat. Raised on a SignalR thread, one at a time: hand off, don't block.</summary>
     public event Action<Quote>? QuoteReceived;
 
+    /// <summary>Every change of <see cref="Status"/>.</summary>
     public event Action<TickerConnectionStatus>? StateChanged;
 
+    /// <summary>Every token the server issues to this connection: the first, and each refresh.</summary>
     public event Action<AccessToken>? TokenIssued;
 
+    /// <summary>The current state, and while reconnecting, when and why.</summary>
     public TickerConnectionStatus Status { get; private set; } = new(TickerConnectionState.Stopped);
 
+    /// <summary>Counters since this connection was created; safe to read from any thread.</summary>
     public TickerConnectionStats Stats => new(
         Interlocked.Read(ref _quotes), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _gaps),
         Interlocked.Read(ref _missed), Volatile.Read(ref _reconnects), Volatile.Read(ref _tokensIssued));
 
     /// <summary>
-    /// Connects and keeps the feed alive until <paramref name="cancellationToken"/> is cancelled (then disconnects
+    /// Connects and keeps the feed alive until <paramref name="cancellationToken"/> is cancelled (then it disconnects
     /// cleanly and throws <see cref="OperationCanceledException"/>) or a <see cref="TickerClientException"/> says why it cannot.
     /// </summary>
+    /// <exception cref="TickerClientException">The key was refused, a symbol was refused, or every attempt to connect failed.</exception>
+    /// <exception cref="InvalidOperationException">This connection is already running.</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
@@ -115,57 +118,82 @@ public sealed class TickerConnection : IAsyncDisposable
         }
 
         _runCancellation = cancellationToken;
-        var failures = 0;
-        var connectedOnce = false;
-        var since = _time.GetTimestamp();
         try
         {
-            SetStatus(new(TickerConnectionState.Connecting));
-            while (true)
-            {
-                Exception? reason;
-                try
-                {
-                    await ConnectAndSubscribeAsync(cancellationToken);
-                    if (connectedOnce)
-                    {
-                        Interlocked.Increment(ref _reconnects);
-                    }
-
-                    connectedOnce = true;
-                    failures = 0;
-                    SetStatus(new(TickerConnectionState.Connected));
-                    reason = await KeepAliveAsync(cancellationToken);
-                    since = _time.GetTimestamp();
-                }
-                catch (Exception ex) when (IsTransient(ex, cancellationToken))
-                {
-                    reason = ex;
-                    await StopHubAsync();
-                }
-
-                var delay = _retryPolicy.NextRetryDelay(new RetryContext
-                {
-                    PreviousRetryCount = failures,
-                    ElapsedTime = _time.GetElapsedTime(since),
-                    RetryReason = reason,
-                });
-                if (delay is null)
-                {
-                    throw new TickerClientException(TickerFailure.Unreachable,
-                        $"Could not reach {_options.ServerUrl} after {failures + 1} attempt(s): {Describe(reason)}", reason);
-                }
-
-                failures++;
-                SetStatus(new(TickerConnectionState.Reconnecting, failures, delay, Describe(reason)));
-                await Task.Delay(delay.Value, _time, cancellationToken);
-            }
+            await RunLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TickerClientException ex)
+        {
+            ClientLog.GaveUp(_logger, ex.Failure, ex.Message);
+            throw;
         }
         finally
         {
-            await StopHubAsync();
+            await StopHubAsync().ConfigureAwait(false);
             SetStatus(new(TickerConnectionState.Stopped));
             Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken cancellationToken)
+    {
+        // Consecutive failed attempts since the last successful connection; a rate-limited attempt is not one.
+        var failures = 0;
+        var connectedOnce = false;
+        var since = _time.GetTimestamp();
+        SetStatus(new(TickerConnectionState.Connecting));
+        while (true)
+        {
+            Exception? reason;
+            try
+            {
+                await ConnectAndSubscribeAsync(cancellationToken).ConfigureAwait(false);
+                if (connectedOnce)
+                {
+                    Interlocked.Increment(ref _reconnects);
+                }
+
+                connectedOnce = true;
+                failures = 0;
+                SetStatus(new(TickerConnectionState.Connected));
+                ClientLog.Connected(_logger, _options.ServerUrl, _options.Symbols.Count);
+                reason = await KeepAliveAsync(cancellationToken).ConfigureAwait(false);
+                since = _time.GetTimestamp();
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                reason = ex;
+                await StopHubAsync().ConfigureAwait(false);
+            }
+
+            // Each wait starts before its status is raised, so whoever sees "retrying in N s" sees a clock already running.
+            if (reason is RateLimitedException { RetryAfter: { } asked })
+            {
+                var asWasAsked = Task.Delay(asked, _time, cancellationToken);
+                SetStatus(new(TickerConnectionState.Reconnecting) { RetryIn = asked, Reason = Describe(reason), RateLimited = true, MaxRetries = _options.MaxRetries });
+                ClientLog.RateLimited(_logger, (long)asked.TotalMilliseconds, Describe(reason));
+                await asWasAsked.ConfigureAwait(false);
+                continue;
+            }
+
+            var delay = _retryPolicy.NextRetryDelay(new RetryContext
+            {
+                PreviousRetryCount = failures,
+                ElapsedTime = _time.GetElapsedTime(since),
+                RetryReason = reason,
+            });
+            if (delay is null)
+            {
+                throw new TickerClientException(TickerFailure.Unreachable,
+                    $"Could not connect to {_options.ServerUrl}: {Attempts(failures + 1)} failed (the first and {Retries(failures)}); the last: {Describe(reason)}",
+                    reason);
+            }
+
+            failures++;
+            var backoff = Task.Delay(delay.Value, _time, cancellationToken);
+            SetStatus(new(TickerConnectionState.Reconnecting) { Retry = failures, MaxRetries = _options.MaxRetries, RetryIn = delay, Reason = Describe(reason) });
+            ClientLog.Retrying(_logger, failures, (long)delay.Value.TotalMilliseconds, Describe(reason));
+            await backoff.ConfigureAwait(false);
         }
     }
 
@@ -177,11 +205,11 @@ public sealed class TickerConnection : IAsyncDisposable
             _seenOnThisConnection.Clear();
         }
 
-        await _hub.StartAsync(cancellationToken);
+        await _hub.StartAsync(cancellationToken).ConfigureAwait(false);
         Quote[] snapshot;
         try
         {
-            snapshot = await _hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), _options.Symbols.ToArray(), cancellationToken);
+            snapshot = await _hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), _options.Symbols.ToArray(), cancellationToken).ConfigureAwait(false);
         }
         catch (HubException ex)
         {
@@ -204,29 +232,30 @@ public sealed class TickerConnection : IAsyncDisposable
             var wait = refreshAt - _time.GetUtcNow();
             using var refreshDue = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, refreshDue.Token);
-            if (await Task.WhenAny(closed, timer) == closed)
+            if (await Task.WhenAny(closed, timer).ConfigureAwait(false) == closed)
             {
-                await refreshDue.CancelAsync();
-                return await closed;
+                await refreshDue.CancelAsync().ConfigureAwait(false);
+                return await closed.ConfigureAwait(false);
             }
 
-            await timer; // throws if the caller cancelled
+            await timer.ConfigureAwait(false); // throws if the caller cancelled
             try
             {
                 // A fresh token now means the reconnect after the server closes the connection at expiry needs no round trip.
-                await _tokens.GetAsync(cancellationToken);
+                await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
-                _logger.LogWarning(ex, "Token refresh failed; retrying when the connection next needs a token");
+                var retryIn = ex is RateLimitedException { RetryAfter: { } asked } ? asked : _options.InitialRetryDelay * 4;
+                ClientLog.TokenRefreshFailed(_logger, (long)retryIn.TotalMilliseconds, ex);
                 _tokens.Invalidate();
-                var retry = Task.Delay(_options.InitialRetryDelay * 4, _time, cancellationToken);
-                if (await Task.WhenAny(closed, retry) == closed)
+                var retry = Task.Delay(retryIn, _time, cancellationToken);
+                if (await Task.WhenAny(closed, retry).ConfigureAwait(false) == closed)
                 {
-                    return await closed;
+                    return await closed.ConfigureAwait(false);
                 }
 
-                await retry;
+                await retry.ConfigureAwait(false);
             }
         }
     }
@@ -295,14 +324,14 @@ public sealed class TickerConnection : IAsyncDisposable
         }
 
         // Stopping sends a close message; bounded, so a dead server cannot hold up Ctrl+C.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+        using var deadline = new CancellationTokenSource(StopTimeout, _time);
         try
         {
-            await _hub.StopAsync(deadline.Token);
+            await _hub.StopAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            _logger.LogWarning("The connection did not stop within 5 seconds");
+            ClientLog.StopTimedOut(_logger, (long)StopTimeout.TotalMilliseconds);
         }
     }
 
@@ -312,9 +341,19 @@ public sealed class TickerConnection : IAsyncDisposable
         StateChanged?.Invoke(status);
     }
 
+    private static string Attempts(int count) => count == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{count} attempts");
+
+    private static string Retries(int count) => count switch
+    {
+        0 => "no retries",
+        1 => "1 retry",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{count} retries"),
+    };
+
     private static string Describe(Exception? reason) => reason switch
     {
         null => "the server closed the connection",
+        RateLimitedException => reason.Message,
         HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status} {status}",
         _ => (reason.InnerException?.Message ?? reason.Message).ReplaceLineEndings(" "),
     };
@@ -330,9 +369,10 @@ public sealed class TickerConnection : IAsyncDisposable
 
     private static TaskCompletionSource<Exception?> NewClosedSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Closes the hub connection if it is still open; cancel <see cref="RunAsync"/> first for a clean stop.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _hub.DisposeAsync();
+        await _hub.DisposeAsync().ConfigureAwait(false);
         _tokens.Dispose();
     }
 }

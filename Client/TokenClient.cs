@@ -4,31 +4,45 @@ using System.Text.Json;
 
 namespace SignalRTicker.Client;
 
-/// <summary>A token from <c>POST /api/auth/token</c>, and when to get the next one.</summary>
-public sealed record AccessToken(string Value, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt)
-{
-    /// <summary>A quarter of the lifetime before expiry, at most a minute: early enough to ride out a slow request.</summary>
-    public DateTimeOffset RefreshAt => ExpiresAt - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, (ExpiresAt - IssuedAt).Ticks / 4));
-
-    public override string ToString() => $"AccessToken {{ IssuedAt = {IssuedAt:O}, ExpiresAt = {ExpiresAt:O} }}";
-}
-
 /// <summary>
-/// Exchanges the API key for a bearer token and hands out the cached token until shortly before it expires.
-/// Thread-safe: concurrent callers share one request.
+/// Exchanges an API key for a bearer token at <c>POST /api/auth/token</c> and hands out the cached token until it is
+/// due for refresh (<see cref="AccessToken.RefreshAt"/>). Thread-safe: concurrent callers share one request.
+/// <see cref="TickerConnection"/> uses one; use it directly to call the HTTP API or to open connections of your own.
 /// </summary>
-public sealed class TokenClient(HttpClient http, Uri serverUrl, string apiKey, TimeProvider? timeProvider = null) : IDisposable
+public sealed class TokenClient : IDisposable
 {
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly HttpClient _http;
+    private readonly Uri _tokenUrl;
+    private readonly string _apiKey;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AccessToken? _current;
 
-    /// <summary>Raised after every token the server issues.</summary>
+    /// <param name="http">Sends the requests; not disposed here. One for the life of the process, or from <c>IHttpClientFactory</c>.</param>
+    /// <param name="serverUrl">The server's base address, such as <c>http://localhost:5080</c>.</param>
+    /// <param name="apiKey">The API key; never printed.</param>
+    /// <param name="timeProvider">The clock that decides when a token is due for refresh; the system clock by default.</param>
+    public TokenClient(HttpClient http, Uri serverUrl, string apiKey, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ServerAddress.Validate(serverUrl, nameof(serverUrl));
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        _http = http;
+        _tokenUrl = new Uri(ServerAddress.Normalize(serverUrl), "api/auth/token");
+        _apiKey = apiKey;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Raised after every token the server issues, on the thread that asked for it.</summary>
     public event Action<AccessToken>? TokenIssued;
 
+    /// <summary>The last token issued, or null before the first and after <see cref="Invalidate"/>.</summary>
     public AccessToken? Current => Volatile.Read(ref _current);
 
-    /// <summary>The cached token while it is fresh; otherwise a new one.</summary>
+    /// <summary>The cached token while it is fresh; otherwise a new one from the server.</summary>
+    /// <exception cref="TickerClientException">The server refused the key (<see cref="TickerFailure.Authentication"/>): retrying will not help.</exception>
+    /// <exception cref="RateLimitedException">The server answered 429; its <see cref="RateLimitedException.RetryAfter"/> says when to ask again.</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, or failed (5xx): worth retrying later.</exception>
     public async Task<AccessToken> GetAsync(CancellationToken cancellationToken)
     {
         if (Current is { } fresh && _time.GetUtcNow() < fresh.RefreshAt)
@@ -36,7 +50,7 @@ public sealed class TokenClient(HttpClient http, Uri serverUrl, string apiKey, T
             return fresh;
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (Current is { } other && _time.GetUtcNow() < other.RefreshAt)
@@ -44,7 +58,7 @@ public sealed class TokenClient(HttpClient http, Uri serverUrl, string apiKey, T
                 return other;
             }
 
-            return await RequestAsync(cancellationToken);
+            return await RequestAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -58,17 +72,23 @@ public sealed class TokenClient(HttpClient http, Uri serverUrl, string apiKey, T
     private async Task<AccessToken> RequestAsync(CancellationToken cancellationToken)
     {
         var issuedAt = _time.GetUtcNow();
-        using var response = await http.PostAsJsonAsync(new Uri(serverUrl, "api/auth/token"), new { apiKey }, cancellationToken);
+        using var response = await _http.PostAsJsonAsync(_tokenUrl, new TokenRequest(_apiKey), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
         {
-            var problem = await ReadProblemAsync(response, cancellationToken);
+            var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
             throw new TickerClientException(TickerFailure.Authentication,
                 $"The server refused the API key ({(int)response.StatusCode} {response.ReasonPhrase}): {problem}");
         }
 
-        // Anything else that failed (429, 5xx, a proxy's error page) may pass: the caller retries.
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
+            throw new RateLimitedException(RetryAfter(response), $"The server is rate-limiting token requests: {problem}");
+        }
+
+        // Anything else that failed (5xx, a proxy's error page) may pass: the caller retries.
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken)
+        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false)
             ?? throw new HttpRequestException("The token endpoint returned an empty body.");
         var token = new AccessToken(body.AccessToken, issuedAt, issuedAt + TimeSpan.FromSeconds(body.ExpiresIn));
         Volatile.Write(ref _current, token);
@@ -76,11 +96,19 @@ public sealed class TokenClient(HttpClient http, Uri serverUrl, string apiKey, T
         return token;
     }
 
+    /// <summary><c>Retry-After</c> as seconds or as a date (RFC 9110); null when absent.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > _time.GetUtcNow() ? date - _time.GetUtcNow() : TimeSpan.Zero,
+        _ => null,
+    };
+
     private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            var problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(cancellationToken);
+            var problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(cancellationToken).ConfigureAwait(false);
             var text = problem?.Detail ?? problem?.Title;
             return string.IsNullOrWhiteSpace(text) ? "no details given" : text.ReplaceLineEndings(" ");
         }
@@ -94,7 +122,10 @@ public sealed class TokenClient(HttpClient http, Uri serverUrl, string apiKey, T
         }
     }
 
+    /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
+
+    private sealed record TokenRequest(string ApiKey);
 
     private sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using SignalRTicker.Client;
 using SignalRTicker.Contracts;
@@ -47,12 +46,7 @@ public sealed class JsonLinesView(TextWriter output, TextWriter? diagnostics = n
         }
     }
 
-    private void Report(TickerConnectionStatus status) => Diagnose(status.State switch
-    {
-        TickerConnectionState.Reconnecting => string.Create(CultureInfo.InvariantCulture,
-            $"reconnecting (attempt {status.Attempt}, in {status.RetryIn?.TotalSeconds:0.0}s): {status.Reason}"),
-        _ => status.State.ToString().ToLowerInvariant(),
-    });
+    private void Report(TickerConnectionStatus status) => Diagnose(StatusText.Describe(status));
 
     private void Report(AccessToken token) => Diagnose($"token issued, valid until {token.ExpiresAt:O}");
 

@@ -109,14 +109,16 @@ public sealed class TableView(IAnsiConsole console, TickerConnectionOptions opti
             new Markup($"[grey]{quote.Timestamp.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)}[/]"));
     }
 
-    private static string Describe(TickerConnectionStatus status) => status.State switch
+    private static string Describe(TickerConnectionStatus status)
     {
-        TickerConnectionState.Connected => "[green]● connected[/]",
-        TickerConnectionState.Connecting => "[yellow]● connecting…[/]",
-        TickerConnectionState.Reconnecting => string.Create(CultureInfo.InvariantCulture,
-            $"[yellow]● reconnecting[/] [grey](attempt {status.Attempt}, in {status.RetryIn?.TotalSeconds:0.0}s: {Markup.Escape(status.Reason ?? "")})[/]"),
-        _ => "[grey]● stopped[/]",
-    };
+        var colour = status.State switch
+        {
+            TickerConnectionState.Connected => "green",
+            TickerConnectionState.Stopped => "grey",
+            _ => "yellow",
+        };
+        return $"[{colour}]● {Markup.Escape(StatusText.Describe(status))}[/]";
+    }
 
     private static string Format(decimal value) => value.ToString("#,##0.00######", CultureInfo.InvariantCulture);
 

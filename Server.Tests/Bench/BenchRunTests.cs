@@ -20,7 +20,8 @@ public sealed class BenchRunTests : IAsyncLifetime
     [Theory]
     [InlineData(BenchOptions.RawClient)]
     [InlineData(BenchOptions.OfficialClient)]
-    public async Task Run_CountsTheQuotesOfTheConnectionsThatRead_WithoutGaps(string client)
+    [Trait("Category", "WallClock")]
+    public async Task Run_CountsEveryQuoteTheReadersReceived_AgainstWhatTheServerSent(string client)
     {
         string[] symbols = ["BTC-USD", "ETH-USD"];
         var window = TimeSpan.FromSeconds(2);
@@ -34,17 +35,32 @@ public sealed class BenchRunTests : IAsyncLifetime
 
         Assert.Equal(client, result.Client);
         Assert.Equal(10, result.ConnectionsOk);
+        Assert.Equal(0, result.ConnectionsFailed);
         Assert.Equal(2, result.StalledConnections);
         Assert.Equal(0, result.ClosedByServer);
         Assert.Equal(0, result.Gaps);
-        // Every quote is counted once: never more than the 8 readers' share of the ticks in the window (with 200 ms of
-        // slack for quotes sent before it and read in it), and some arrive even on a loaded machine.
-        var most = 8 * symbols.Length * (result.WindowSeconds * 1000 / IntervalMs + 10);
-        Assert.InRange(result.Deliveries, 1, most);
-        Assert.True(result.LatencyP99Ms >= result.LatencyP50Ms && result.LatencyMaxMs > 0);
+        Assert.InRange(result.WindowSeconds, window.TotalSeconds, window.TotalSeconds + 1);
+
+        // The server ticked each symbol once per interval through the window: never faster, and not far slower even on
+        // a loaded machine.
+        var nominalTicks = symbols.Length * result.WindowSeconds * 1000 / IntervalMs;
+        Assert.InRange(result.SymbolTicks, nominalTicks * 0.2, nominalTicks + (2 * symbols.Length));
+
+        // Each of the 8 readers watches every symbol, so it was sent every one of those quotes. No quote is counted
+        // twice, so no more can arrive; a reader that saw the window open or close a tick later than another misses
+        // a few at its edges, and nothing else.
+        Assert.Equal(8 * result.SymbolTicks, result.ExpectedDeliveries);
+        Assert.InRange(result.Deliveries, (long)(result.ExpectedDeliveries * 0.9), result.ExpectedDeliveries);
+        Assert.InRange(result.DeliveredPercent, 90, 100);
+
+        Assert.True(result.LatencyP50Ms > 0, $"p50 {result.LatencyP50Ms} ms");
+        Assert.True(
+            result.LatencyP50Ms <= result.LatencyP90Ms && result.LatencyP90Ms <= result.LatencyP99Ms && result.LatencyP99Ms <= result.LatencyMaxMs,
+            $"p50 {result.LatencyP50Ms} p90 {result.LatencyP90Ms} p99 {result.LatencyP99Ms} max {result.LatencyMaxMs}");
     }
 
     [Fact]
+    [Trait("Category", "WallClock")]
     public async Task Run_CountsTheStalledReadersTheServerCutOff()
     {
         // Eight symbols at 5 ms fill a stalled reader's buffers within a second; the server cuts it off 3 s later. The
@@ -62,7 +78,9 @@ public sealed class BenchRunTests : IAsyncLifetime
         Assert.Equal(1, result.StalledConnections);
         Assert.Equal(1, result.StalledClosedByServer);
         Assert.Equal(1, result.ClosedByServer); // the readers that kept up stayed connected
-        Assert.True(result.Deliveries > 0);
+        // The stalled reader's quotes are not counted: only the 4 that read, each watching every symbol.
+        Assert.Equal(4 * result.SymbolTicks, result.ExpectedDeliveries);
+        Assert.InRange(result.Deliveries, 1, result.ExpectedDeliveries);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using SignalRTicker.Client;
 
@@ -8,16 +8,25 @@ namespace SignalRTicker.Server.Tests.Client;
 public sealed class ClientHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http;
     private readonly Channel<Quote> _quotes = Channel.CreateUnbounded<Quote>();
     private readonly Channel<TickerConnectionStatus> _states = Channel.CreateUnbounded<TickerConnectionStatus>();
     private readonly Channel<AccessToken> _tokens = Channel.CreateUnbounded<AccessToken>();
+    private readonly ConcurrentQueue<TickerConnectionStatus> _history = new();
 
-    public ClientHarness(TickerConnectionOptions options)
+    /// <param name="options">The connection's options; <see cref="Options"/> makes ones with short retry delays.</param>
+    /// <param name="handler">Sends the token requests (to record them, for example); a plain handler by default.</param>
+    /// <param name="time">The connection's clock; the system clock by default.</param>
+    public ClientHarness(TickerConnectionOptions options, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
-        Connection = new TickerConnection(options, _http);
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        Connection = new TickerConnection(options, _http, timeProvider: time);
         Connection.QuoteReceived += quote => _quotes.Writer.TryWrite(quote);
-        Connection.StateChanged += state => _states.Writer.TryWrite(state);
+        Connection.StateChanged += state =>
+        {
+            _history.Enqueue(state);
+            _states.Writer.TryWrite(state);
+        };
         Connection.TokenIssued += token => _tokens.Writer.TryWrite(token);
         Run = Connection.RunAsync(_stop.Token);
     }
@@ -31,6 +40,9 @@ public sealed class ClientHarness : IAsyncDisposable
 
     /// <summary>The running connection: faults with a <see cref="TickerClientException"/> when it gives up.</summary>
     public Task Run { get; }
+
+    /// <summary>Every status the connection has raised so far, in order.</summary>
+    public IReadOnlyList<TickerConnectionStatus> History => [.. _history];
 
     /// <summary>Short retry delays, so a test that waits for a reconnect waits for a fraction of a second.</summary>
     public static TickerConnectionOptions Options(Uri server, string apiKey, params string[] symbols) =>

@@ -1,6 +1,10 @@
 
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SignalRTicker.ConsoleClient;
 
 namespace SignalRTicker.Server.Tests.Client;
@@ -44,14 +48,9 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [PosixFact("Ctrl+C cannot be sent to one process on Windows; on Linux and macOS it is SIGINT.")]
     public async Task Interrupt_DisconnectsCleanlyAndExitsZero()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // Ctrl+C cannot be sent to one process there; on Linux and macOS it is SIGINT.
-        }
-
         using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
         try
         {
@@ -72,14 +71,9 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [PosixFact("the client notices a closed pipe on file descriptor 1, which Windows does not have.")]
     public async Task JsonOutput_ExitsZero_WhenItsReaderGoesAway()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // the client reads a closed pipe from file descriptor 1, which Linux and macOS have
-        }
-
         using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
         try
         {
@@ -97,14 +91,9 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [PosixFact("the redirection is POSIX shell.")]
     public async Task JsonOutput_ToAFileSharedWithStderr_KeepsEveryLineWhole()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return; // the redirection below is POSIX shell
-        }
-
         // `{ echo started; ticker-client -v; } > file 2>&1`: the shell, stderr and the quotes share one file and its offset.
         var file = Path.Combine(Path.GetTempPath(), $"ticker-client-{Guid.NewGuid():N}.jsonl");
         var start = ClientStartInfo(
@@ -173,6 +162,73 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MaxRetries_AgainstADownServer_MakesTheFirstAttemptAndExactlyThatManyRetries()
+    {
+        await using var down = await DownServer.StartAsync();
+        using var process = StartClient("--url", down.Url.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD",
+            "--output", "json", "--verbose", "--max-retries", "2");
+        try
+        {
+            var (exitCode, stdout, stderr) = await WaitForExitAsync(process);
+
+            Assert.Equal(ExitCodes.Unreachable, exitCode);
+            Assert.Equal(3, down.Requests);
+            Assert.Equal("", stdout);
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["retry 1 of 2", "retry 2 of 2"], lines.Select(l => Regex.Match(l, "^ticker-client: reconnecting: (retry \\d+ of \\d+) in [0-9.]+ s: HTTP 502 BadGateway$"))
+                .Where(m => m.Success).Select(m => m.Groups[1].Value));
+            Assert.Equal(
+                $"ticker-client: Could not connect to {down.Url}: 3 attempts failed (the first and 2 retries); the last: HTTP 502 BadGateway",
+                lines[^1]);
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
+    public async Task RateLimitedTokenRequest_IsReportedAsRateLimited_WithTheServersRetryAfter()
+    {
+        _app.Settings["RateLimits:TokenPerMinute"] = "1";
+        var tokenUrl = new Uri(_app.BaseAddress, "api/auth/token");
+        using var http = new HttpClient();
+        using (var first = await http.PostAsJsonAsync(tokenUrl, new { apiKey = TickerAppFactory.DemoKey }).DefaultTimeout())
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // this address's one token request of the minute
+        }
+
+        using var refused = await http.PostAsJsonAsync(tokenUrl, new { apiKey = TickerAppFactory.DemoKey }).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = (int)refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+
+        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD",
+            "--output", "json", "--verbose", "--max-retries", "0");
+        try
+        {
+            using var deadline = new CancellationTokenSource(TaskTimeoutExtensions.DefaultTimeoutSpan);
+            string line;
+            do
+            {
+                line = await process.StandardError.ReadLineAsync(deadline.Token)
+                    ?? throw new InvalidOperationException($"The client exited ({ExitCode(process)}) without reporting the rate limit.");
+            }
+            while (!line.Contains("rate-limited", StringComparison.Ordinal));
+
+            var reported = Regex.Match(line, "^ticker-client: rate-limited, retrying in (\\d+) s: The server is rate-limiting token requests: Too many token requests");
+            Assert.True(reported.Success, line);
+            // The client's answer came a moment after the test's own: the same wait, or a second or two less.
+            Assert.InRange(int.Parse(reported.Groups[1].Value, CultureInfo.InvariantCulture), retryAfter - 5, retryAfter);
+            Assert.DoesNotContain("Could not", line, StringComparison.Ordinal);
+            Assert.False(process.HasExited, "a rate-limited attempt does not count against --max-retries 0");
+        }
+        finally
+        {
+            await KillAsync(process);
+        }
+    }
+
+    [Fact]
     public async Task BadArguments_ExitWithCode2AndOneLineOnStderr()
     {
         using var process = StartClient("--api-key", "k", "--symbols", "BTC-USD", "--max-retries", "-1");
@@ -205,6 +261,10 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
             }
 
             Assert.Contains("Exit codes:", stdout);
+            // Help wraps its columns to the width it thinks it has.
+            var flowing = Regex.Replace(stdout, @"\s+", " ");
+            Assert.Contains("2 means 3 attempts in all", flowing);
+            Assert.Contains("5 could not connect (the first attempt and all --max-retries retries failed)", flowing);
         }
         finally
         {

@@ -1,6 +1,8 @@
 
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using SignalRTicker.ConsoleClient;
 using SignalRTicker.Client;
 
@@ -80,6 +82,7 @@ public sealed class TickerConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "WallClock")]
     public async Task ShortLivedToken_IsRefreshedBeforeItExpires()
     {
         _app.Settings["Auth:TokenLifetime"] = "00:00:03";
@@ -157,8 +160,77 @@ public sealed class TickerConnectionTests : IAsyncLifetime
 
         Assert.Equal(TickerFailure.Unreachable, failure.Failure);
         Assert.Equal(5, ExitCodes.For(failure.Failure));
-        Assert.Contains("after 3 attempt(s)", failure.Message);
-        Assert.Contains(nobody.ToString(), failure.Message);
+        Assert.Contains($"Could not connect to {nobody}: 3 attempts failed (the first and 2 retries); the last: ", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task ServerDown_MakesTheFirstAttemptAndExactlyMaxRetriesRetries(int maxRetries)
+    {
+        await using var down = await DownServer.StartAsync();
+        await using var client = new ClientHarness(ClientHarness.Options(down.Url, TickerAppFactory.DemoKey, "BTC-USD") with { MaxRetries = maxRetries });
+
+        var failure = await Assert.ThrowsAsync<TickerClientException>(() => client.Run.DefaultTimeout());
+
+        Assert.Equal(TickerFailure.Unreachable, failure.Failure);
+        Assert.Equal(maxRetries + 1, down.Requests);
+        var retries = client.History.Where(s => s.State == TickerConnectionState.Reconnecting).ToList();
+        Assert.Equal(Enumerable.Range(1, maxRetries), retries.Select(s => s.Retry));
+        Assert.All(retries, s => Assert.Equal(maxRetries, s.MaxRetries));
+        Assert.All(retries, s => Assert.Equal("HTTP 502 BadGateway", s.Reason));
+        var attempts = maxRetries == 0 ? "1 attempt failed (the first and no retries)" : $"{maxRetries + 1} attempts failed (the first and {maxRetries} retr";
+        Assert.Contains(attempts, failure.Message);
+    }
+
+    [Fact]
+    public async Task RateLimitedTokenRequest_WaitsTheServersRetryAfter_AndDoesNotCountAsARetry()
+    {
+        _app.Settings["RateLimits:TokenPerMinute"] = "1";
+        using (var http = new HttpClient())
+        {
+            // This address's one token request of the minute.
+            using var first = await http.PostAsJsonAsync(new Uri(_app.BaseAddress, "api/auth/token"), new { apiKey = TickerAppFactory.DemoKey }).DefaultTimeout();
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        // No retries allowed: had the 429 counted as a failed attempt, the connection would give up at once.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var recorder = new ResponseRecorder();
+        await using var client = new ClientHarness(
+            ClientHarness.Options(_app.BaseAddress, TickerAppFactory.DemoKey, "BTC-USD") with { MaxRetries = 0 }, recorder, time);
+
+        var (status, retryAfter) = await recorder.NextAsync();
+        var waiting = await client.NextStateAsync(TickerConnectionState.Reconnecting);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.NotNull(retryAfter);
+        Assert.True(waiting.RateLimited);
+        Assert.Equal(retryAfter, waiting.RetryIn);
+        Assert.Equal(0, waiting.Retry);
+        Assert.StartsWith("The server is rate-limiting token requests: Too many token requests from your address", waiting.Reason);
+        Assert.False(client.Run.IsCompleted);
+
+        // The wait is the server's, on the connection's clock: when it has passed, the token is asked for again.
+        time.Advance(retryAfter.Value);
+        var (again, _) = await recorder.NextAsync();
+
+        Assert.True(again is HttpStatusCode.TooManyRequests or HttpStatusCode.OK, $"the retry was answered {again}");
+        Assert.False(client.Run.IsFaulted);
+    }
+
+    [Fact]
+    public void Options_ThatCannotWork_AreRefusedWhenTheConnectionIsMade()
+    {
+        using var http = new HttpClient();
+        var good = new TickerConnectionOptions(new Uri("http://127.0.0.1:5080"), "stk_a_secret_key", ["BTC-USD"]);
+
+        Assert.Throws<ArgumentException>("ServerUrl", () => new TickerConnection(good with { ServerUrl = new Uri("ftp://127.0.0.1/") }, http));
+        Assert.Throws<ArgumentException>("ApiKey", () => new TickerConnection(good with { ApiKey = " " }, http));
+        Assert.Throws<ArgumentException>("Symbols", () => new TickerConnection(good with { Symbols = [] }, http));
+        Assert.Throws<ArgumentOutOfRangeException>("MaxRetries", () => new TickerConnection(good with { MaxRetries = -1 }, http));
+        Assert.DoesNotContain("stk_a_secret_key", good.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace SignalRTicker.Client;
+
+/// <summary>What a <see cref="TickerConnection"/> logs. Event ids 9000–9099 are the client library's.</summary>
+internal static partial class ClientLog
+{
+    [LoggerMessage(9000, LogLevel.Information, "Connected to {ServerUrl} and subscribed to {SymbolCount} symbols", EventName = "Connected")]
+    public static partial void Connected(ILogger logger, Uri serverUrl, int symbolCount);
+
+    [LoggerMessage(9001, LogLevel.Warning, "Retry {Retry} in {RetryInMs} ms: {Reason}", EventName = "Retrying")]
+    public static partial void Retrying(ILogger logger, int retry, long retryInMs, string reason);
+
+    [LoggerMessage(9002, LogLevel.Warning, "Rate-limited by the server; retrying in {RetryInMs} ms as it asked: {Reason}", EventName = "RateLimited")]
+    public static partial void RateLimited(ILogger logger, long retryInMs, string reason);
+
+    [LoggerMessage(9003, LogLevel.Error, "Gave up ({Failure}): {Reason}", EventName = "GaveUp")]
+    public static partial void GaveUp(ILogger logger, TickerFailure failure, string reason);
+
+    [LoggerMessage(9004, LogLevel.Warning, "Token refresh failed; trying again in {RetryInMs} ms", EventName = "TokenRefreshFailed")]
+    public static partial void TokenRefreshFailed(ILogger logger, long retryInMs, Exception exception);
+
+    [LoggerMessage(9005, LogLevel.Warning, "The connection did not stop within {TimeoutMs} ms", EventName = "StopTimedOut")]
+    public static partial void StopTimedOut(ILogger logger, long timeoutMs);
+}

@@ -1,0 +1,10 @@
+namespace SignalRTicker.Client;
+
+/// <summary>Counters since a <see cref="TickerConnection"/> was created.</summary>
+/// <param name="QuotesReceived">Quotes raised through <see cref="TickerConnection.QuoteReceived"/>.</param>
+/// <param name="Duplicates">Quotes dropped because their sequence had been seen already.</param>
+/// <param name="Gaps">Jumps in a symbol's sequence: quotes the server sent that never arrived.</param>
+/// <param name="MissedQuotes">How many quotes those jumps skipped, in all.</param>
+/// <param name="Reconnects">Successful connections after the first.</param>
+/// <param name="TokensIssued">Tokens the server issued to this connection (the first, then refreshes).</param>
+public sealed record TickerConnectionStats(long QuotesReceived, long Duplicates, long Gaps, long MissedQuotes, int Reconnects, int TokensIssued);
