@@ -1,16 +1,11 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Delivery;
-using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
 
-public sealed record SymbolQuote(string Symbol, decimal Price, DateTimeOffset Timestamp);
-
 public static class TickerEndpoints
 {
+    /// <summary>The hub at <see cref="TickerHub.Path"/>, and the read API: instruments and their history.</summary>
     public static IEndpointRouteBuilder MapTicker(this IEndpointRouteBuilder app)
     {
         var slowConsumerTimeout = app.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value.SlowConsumerTimeout;
@@ -24,25 +19,7 @@ public static class TickerEndpoints
             options.TransportSendTimeout = slowConsumerTimeout + TimeSpan.FromSeconds(10);
         });
 
-        app.MapGet("/api/symbols", ListSymbols)
-            .WithTags("Ticker")
-            .RequireAuthorization(TickerPolicies.Subscriber);
+        app.MapSymbols();
         return app;
-    }
-
-    /// <summary>The latest quote of each symbol the caller is entitled to.</summary>
-    private static Ok<SymbolQuote[]> ListSymbols(ClaimsPrincipal user, InstrumentRegistry instruments)
-    {
-        var entitlements = Entitlements.Of(user);
-        var quotes = new List<SymbolQuote>();
-        foreach (var symbol in instruments.Symbols)
-        {
-            if (entitlements.Allows(symbol) && instruments.TryGetLatest(symbol, out var q))
-            {
-                quotes.Add(new SymbolQuote(q.Symbol, q.Price, q.Timestamp));
-            }
-        }
-
-        return TypedResults.Ok(quotes.ToArray());
     }
 }
