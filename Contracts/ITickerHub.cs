@@ -16,6 +16,14 @@ public interface ITickerHub
     Task<string[]> GetSubscriptions();
 
     /// <summary>
+    /// Subscribes like <see cref="Subscribe"/> (same checks, all or nothing) and returns, per symbol, every quote after
+    /// the client's last sequence when the server still holds them all, or else the latest quote. The subscription
+    /// starts before the history is read, so nothing falls between the two; drop duplicates by sequence.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "The hub method's name is part of the public contract.")]
+    Task<SymbolRecovery[]> Resume(SymbolPosition[] positions);
+
+    /// <summary>
     /// Publishes a batch of 1 to 1000 quotes (publisher or admin role; instruments whose source is published). All or
     /// nothing: one bad item refuses the whole batch, naming it, and nothing of it is delivered.
     /// </summary>

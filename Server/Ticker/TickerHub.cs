@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Feeds;
@@ -13,8 +14,14 @@ namespace SignalRTicker.Server.Ticker;
 /// connection's <see cref="QuoteWriter"/>; the hub reads and changes them through the delivery.
 /// </summary>
 [Authorize(TickerPolicies.Subscriber)]
-public sealed class TickerHub(LiveConnections connections, QuoteDelivery delivery, InstrumentRegistry instruments, QuotePublisher publisher, ILogger<TickerHub> logger)
-    : Hub<ITickerClient>, ITickerHub
+public sealed class TickerHub(
+    LiveConnections connections,
+    QuoteDelivery delivery,
+    InstrumentRegistry instruments,
+    IQuoteEngine engine,
+    QuotePublisher publisher,
+    IOptions<TickerOptions> options,
+    ILogger<TickerHub> logger) : Hub<ITickerClient>, ITickerHub
 {
     public const string Path = HubPaths.Ticker;
     public const int MaxSubscriptions = 50;
@@ -28,58 +35,72 @@ public sealed class TickerHub(LiveConnections connections, QuoteDelivery deliver
             throw new HubException("Subscribe needs an array of symbols, such as [\"BTC-USD\"].");
         }
 
-        if (symbols.Length > MaxSubscriptions)
-        {
-            throw new HubException($"Subscribe takes at most {MaxSubscriptions} symbols at once; {symbols.Length} were sent.");
-        }
-
-        var held = live.Writer.TopicCount;
-        var added = new List<string>();
-        foreach (var raw in symbols)
-        {
-            if (!Symbol.TryNormalise(raw, out var symbol))
-            {
-                throw new HubException($"{Symbol.Describe(raw)} is not a valid symbol: use letters and digits such as BTC-USD.");
-            }
-
-            if (!instruments.Contains(symbol))
-            {
-                throw new HubException($"'{symbol}' is not a known symbol. GET /api/symbols lists the symbols you can subscribe to.");
-            }
-
-            if (!live.Entitlements.Allows(symbol))
-            {
-                throw new HubException($"'{symbol}' is not included in your API key's entitlements.");
-            }
-
-            if (!added.Contains(symbol) && !live.Writer.Holds(symbol))
-            {
-                added.Add(symbol);
-            }
-        }
-
-        if (held + added.Count > MaxSubscriptions)
-        {
-            throw new HubException($"A connection may hold at most {MaxSubscriptions} subscriptions; it has {held} and asked for {added.Count} more.");
-        }
-
+        var added = Join(live, CheckSymbols(live, symbols, nameof(Subscribe)));
         var snapshot = new List<Quote>(added.Count);
         foreach (var symbol in added)
         {
-            // Join first, then read the latest quote: every quote recorded after the join is pushed, so no gap.
-            delivery.Join(live.Writer, symbol);
             if (instruments.TryGetLatest(symbol, out var latest))
             {
                 snapshot.Add(latest);
             }
         }
 
-        if (added.Count > 0)
+        return Task.FromResult(snapshot.ToArray());
+    }
+
+    /// <summary>
+    /// Subscribes to each symbol like <see cref="Subscribe"/> and returns what the client missed since its last
+    /// sequence: every quote when history still holds them, else the latest.
+    /// </summary>
+    public async Task<SymbolRecovery[]> Resume(SymbolPosition[] positions)
+    {
+        var live = Current;
+        if (positions is null)
         {
-            TickerLog.Subscribed(logger, Context.ConnectionId, live.KeyId, string.Join(',', added));
+            throw new HubException("Resume needs an array of positions, such as [{\"symbol\":\"BTC-USD\",\"sequence\":1234}].");
         }
 
-        return Task.FromResult(snapshot.ToArray());
+        var since = new Dictionary<string, long>(StringComparer.Ordinal);
+        var symbols = new string[positions.Length];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            if (positions[i] is not { } position)
+            {
+                throw new HubException($"positions[{i}] is null; each needs a symbol and the last sequence the client has.");
+            }
+
+            if (position.Sequence < 0)
+            {
+                throw new HubException($"positions[{i}].sequence must be 0 or more; it was {position.Sequence}.");
+            }
+
+            symbols[i] = position.Symbol;
+        }
+
+        var added = CheckSymbols(live, symbols, nameof(Resume));
+        for (var i = 0; i < positions.Length; i++)
+        {
+            Symbol.TryNormalise(positions[i].Symbol, out var symbol);
+            since[symbol] = since.TryGetValue(symbol, out var earlier) ? Math.Min(earlier, positions[i].Sequence) : positions[i].Sequence;
+        }
+
+        // Joined before history is read: a quote recorded in between is both pushed and read; the client drops one.
+        Join(live, added);
+        var recoveries = new List<SymbolRecovery>(since.Count);
+        foreach (var (symbol, sequence) in since)
+        {
+            if (!instruments.TryGet(symbol, out var instrument))
+            {
+                continue; // removed since the check; its Unsubscribed notice is on its way
+            }
+
+            var read = await engine.ReadHistoryAsync(instrument, sequence, options.Value.HistorySize, Context.ConnectionAborted);
+            recoveries.Add(read.Complete
+                ? new SymbolRecovery(symbol, true, [.. read.Quotes])
+                : new SymbolRecovery(symbol, false, instrument.Latest is { } latest ? [latest] : []));
+        }
+
+        return [.. recoveries];
     }
 
     /// <summary>Leaves the symbols; unknown or not-subscribed symbols are ignored.</summary>
@@ -115,6 +136,66 @@ public sealed class TickerHub(LiveConnections connections, QuoteDelivery deliver
         }
 
         return await publisher.PublishAsync(updates, Context.ConnectionAborted);
+    }
+
+    /// <summary>
+    /// Checks every symbol (shape, existence, entitlement) and the subscription cap before anything changes; returns
+    /// the symbols not held yet, in the order asked.
+    /// </summary>
+    private List<string> CheckSymbols(LiveConnection live, string?[] symbols, string method)
+    {
+        if (symbols.Length > MaxSubscriptions)
+        {
+            throw new HubException($"{method} takes at most {MaxSubscriptions} symbols at once; {symbols.Length} were sent.");
+        }
+
+        var held = live.Writer.TopicCount;
+        var added = new List<string>();
+        foreach (var raw in symbols)
+        {
+            if (!Symbol.TryNormalise(raw, out var symbol))
+            {
+                throw new HubException($"{Symbol.Describe(raw)} is not a valid symbol: use letters and digits such as BTC-USD.");
+            }
+
+            if (!instruments.Contains(symbol))
+            {
+                throw new HubException($"'{symbol}' is not a known symbol. GET /api/symbols lists the symbols you can subscribe to.");
+            }
+
+            if (!live.Entitlements.Allows(symbol))
+            {
+                throw new HubException($"'{symbol}' is not included in your API key's entitlements.");
+            }
+
+            if (!added.Contains(symbol) && !live.Writer.Holds(symbol))
+            {
+                added.Add(symbol);
+            }
+        }
+
+        if (held + added.Count > MaxSubscriptions)
+        {
+            throw new HubException($"A connection may hold at most {MaxSubscriptions} subscriptions; it has {held} and asked for {added.Count} more.");
+        }
+
+        return added;
+    }
+
+    /// <summary>Joins each symbol; every quote recorded after the join is pushed, so a snapshot read after it leaves no gap.</summary>
+    private List<string> Join(LiveConnection live, List<string> symbols)
+    {
+        foreach (var symbol in symbols)
+        {
+            delivery.Join(live.Writer, symbol);
+        }
+
+        if (symbols.Count > 0)
+        {
+            TickerLog.Subscribed(logger, Context.ConnectionId, live.KeyId, string.Join(',', symbols));
+        }
+
+        return symbols;
     }
 
     private LiveConnection Current => connections.TryGet(Context.ConnectionId, out var live)
