@@ -1,3 +1,4 @@
+using SignalRTicker.Server.Admin;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Cors;
@@ -10,6 +11,7 @@ using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.RequestLogging;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Settings;
+using SignalRTicker.Server.Storage;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
@@ -21,7 +23,8 @@ builder.AddErrors();
 builder.AddControlChannel(); // revocations, entitlement changes and removed instruments reach every subscriber (every node, in a cluster)
 builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
-builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
+builder.AddStorage();       // SQLite in the data folder, migrated before the host starts
+builder.AddKeys();          // API keys, hashed; seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
 builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
 builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
@@ -34,19 +37,22 @@ builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Promethe
 if (await KeysCommand.TryRunAsync(args, builder)) return;
 
 var app = builder.Build();
+await app.Services.PrepareStorageAsync(); // the data folder and the migrated database, before anything reads them
 
 app.UseRequestLogging();
 app.UseErrors();
 app.UseWebPage();
 app.UseTickerCors();        // before auth: preflights carry no token
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
+app.UseAdmin();             // before auth: every path under /api/admin needs the admin role, even one that does not exist
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseQueryTokenRemoval();    // an authenticated request forgets the token in its query
 app.UseQuoteDelivery();      // quote frames straight to each hub WebSocket
 
 app.MapAuth();
-app.MapKeyAdmin();
+app.MapRevocation();
+app.MapAdmin();
 app.MapTicker();
 app.MapHealth();
 app.MapTickerMetrics();

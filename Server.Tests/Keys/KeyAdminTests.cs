@@ -80,7 +80,7 @@ public sealed class KeyAdminTests : IAsyncLifetime
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
         using var anonymous = _app.CreateClient();
         anonymous.DefaultRequestHeaders.UserAgent.ParseAdd("ticker-test/1.0");
-        var first = (await (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = secret })).Content.ReadFromJsonAsync<SignalRTicker.Server.Auth.TokenResponse>())!.AccessToken;
+        var first = (await (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = secret })).Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
         var second = (await _app.GetTokenAsync(secret)).AccessToken;
         using (var owner = _app.CreateClient(first))
         {
