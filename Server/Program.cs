@@ -8,7 +8,6 @@ using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.RateLimits;
-using SignalRTicker.Server.RequestLogging;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Settings;
 using SignalRTicker.Server.Storage;
@@ -18,7 +17,7 @@ using SignalRTicker.Server.Web;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShippedSettings(); // the appsettings beside the binaries when started from another directory
-builder.AddRequestLogging();  // request lines without query values: a hub URL can carry a token
+builder.AddRequestLog();      // method, path, status and duration; never the query: a hub URL can carry a token
 builder.AddErrors();
 builder.AddControlChannel(); // revocations, entitlement changes and removed instruments reach every subscriber (every node, in a cluster)
 builder.AddWebPage();
@@ -39,7 +38,7 @@ if (await KeysCommand.TryRunAsync(args, builder)) return;
 var app = builder.Build();
 await app.Services.PrepareStorageAsync(); // the data folder and the migrated database, before anything reads them
 
-app.UseRequestLogging();
+app.UseRequestLog();
 app.UseErrors();
 app.UseWebPage();
 app.UseTickerCors();        // before auth: preflights carry no token
