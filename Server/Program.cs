@@ -17,6 +17,7 @@ using SignalRTicker.Server.Web;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShippedSettings(); // the appsettings beside the binaries when started from another directory
+builder.ExitOnBadSettings();  // a bad setting at start: one line naming it and exit code 1, not a stack trace
 builder.AddRequestLog();      // method, path, status and duration; never the query: a hub URL can carry a token
 builder.AddErrors();
 builder.AddControlChannel(); // revocations, entitlement changes and removed instruments reach every subscriber (every node, in a cluster)
@@ -36,6 +37,7 @@ builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Promethe
 if (await KeysCommand.TryRunAsync(args, builder)) return;
 
 var app = builder.Build();
+app.ValidateSettings();                   // every option now, before the host starts (it would log a failure with its stack)
 await app.Services.PrepareStorageAsync(); // the data folder and the migrated database, before anything reads them
 
 app.UseRequestLog();
