@@ -14,8 +14,10 @@ namespace SignalRTicker.Server.Tests.Logging;
 /// <summary>No API key, JWT or ticket reaches any log line, at any level, through a whole session.</summary>
 public sealed class SecretsInLogsTests : IAsyncLifetime
 {
+    // Production: Development prints its demo key at start, on purpose.
     private readonly TickerAppFactory _app = new(kestrel: true)
     {
+        Environment = "Production",
         TestServices = services => services.AddLogging(logging => logging.AddFakeLogging()),
         Settings =
         {

@@ -4,4 +4,7 @@ internal static partial class KeysLog
 {
     [LoggerMessage(2100, LogLevel.Information, "Created the key configured in {SettingKey}", EventName = "SeedKeyCreated")]
     public static partial void SeedKeyCreated(ILogger logger, string settingKey);
+
+    [LoggerMessage(2101, LogLevel.Information, "Development: the page's demo API key (Auth:DemoApiKey) is {DemoApiKey}", EventName = "DemoKeyForDevelopment")]
+    public static partial void DemoKeyForDevelopment(ILogger logger, string demoApiKey);
 }
