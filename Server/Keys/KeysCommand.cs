@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Storage;
@@ -21,7 +22,9 @@ public static class KeysCommand
             return false;
         }
 
-        // Only the key store is needed; the web host is built, never started.
+        // Only the key store is needed; the web host is built, never started. Its output is the command's answer, so
+        // the server's informational log lines stay out of it.
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         await using var app = builder.Build();
         Environment.ExitCode = await RunAsync(args[1..], app.Services, Console.Out, Console.Error, CancellationToken.None);
         return true;
@@ -59,9 +62,11 @@ public static class KeysCommand
         var revoke = new Command("revoke", "Revokes a key and every token issued from it; a running server closes their connections within its sweep interval.") { id };
         revoke.SetAction((parsed, cancellationToken) => RevokeAsync(services, output, error, parsed.GetValue(id), cancellationToken));
 
+        // Not a root command (the server is), so help is added here, for every verb.
         return new Command(Name, $"Manages API keys on the database named by {DataFolder.SettingKey} (default data/ticker.db), without a running server.")
         {
-            create, list, revoke,
+            Options = { new HelpOption { Recursive = true } },
+            Subcommands = { create, list, revoke },
         };
     }
 
