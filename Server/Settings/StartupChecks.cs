@@ -11,7 +11,7 @@ namespace SignalRTicker.Server.Settings;
 /// </summary>
 public static partial class StartupChecks
 {
-    public const int BadSettingExitCode = 1;
+    private const int BadSettingExitCode = 1;
 
     /// <summary>
     /// In the process this program owns. A host started inside another process (the tests' WebApplicationFactory)
