@@ -13,6 +13,8 @@ public static class ErrorsExtensions
                 ?? DescribeErrors(context.ProblemDetails)
                 ?? DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Validates request types declared in this project; its generator does not reach Contracts' records, which
+        // their handlers check.
         builder.Services.AddValidation();
         // Bad bodies raise BadHttpRequestException, which the handler turns into a problem that says what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
