@@ -1,3 +1,4 @@
+using SignalRTicker.Server.Admin;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Cors;
@@ -9,22 +10,24 @@ using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Metrics;
 using SignalRTicker.Server.RateLimits;
-using SignalRTicker.Server.RequestLogging;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Settings;
+using SignalRTicker.Server.Storage;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShippedSettings(); // the appsettings beside the binaries when started from another directory
-builder.AddRequestLogging();  // request lines without query values: a hub URL can carry a token
+builder.ExitOnBadSettings();  // a bad setting at start: one line naming it and exit code 1, not a stack trace
+builder.AddRequestLog();      // method, path, status and duration; never the query: a hub URL can carry a token
 builder.AddErrors();
 builder.AddControlChannel(); // revocations, entitlement changes and removed instruments reach every subscriber (every node, in a cluster)
 builder.AddWebPage();
 builder.AddTickerCors();    // other origins allowed by Cors:AllowedOrigins; none by default
-builder.AddKeys();          // API keys, hashed, in SQLite; migrated and seeded at start
-builder.AddInstruments();   // the symbols the gateway knows and their latest quotes
+builder.AddStorage();       // SQLite in the data folder, migrated before the host starts
+builder.AddInstruments();   // the symbols the gateway knows, their sequences and history
+builder.AddKeys();          // API keys, hashed; seeded at start
 builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API and the hub
 builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
 builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
@@ -38,19 +41,23 @@ builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Promethe
 if (await KeysCommand.TryRunAsync(args, builder)) return;
 
 var app = builder.Build();
+app.ValidateSettings();                   // every option now, before the host starts (it would log a failure with its stack)
+await app.Services.PrepareStorageAsync(); // the data folder and the migrated database, before anything reads them
 
-app.UseRequestLogging();
+app.UseRequestLog();
 app.UseErrors();
 app.UseTickerCors();        // before the page (browsers load module scripts with CORS) and auth (preflights carry no token)
 app.UseWebPage();
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
+app.UseAdmin();             // before auth: every path under /api/admin needs the admin role, even one that does not exist
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseQueryTokenRemoval();    // an authenticated request forgets the token in its query
 app.UseQuoteDelivery(TickerHub.Path); // quote frames straight to each hub WebSocket
 
 app.MapAuth();
-app.MapKeyAdmin();
+app.MapRevocation();
+app.MapAdmin();
 app.MapTicker();
 app.MapPublish();
 app.MapHealth();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using Microsoft.IdentityModel.JsonWebTokens;
 using SignalRTicker.Server.Auth;
@@ -82,6 +83,40 @@ public sealed class TokenEndpointTests : IAsyncLifetime
         Assert.True((int)response.StatusCode == status, $"{because}: expected {status}, got {(int)response.StatusCode}");
         var problem = await ProblemAsync(response);
         Assert.True(problem.TryGetProperty("detail", out _) || problem.TryGetProperty("errors", out _), because);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"apiKey\":\"\"}")]
+    [InlineData("{\"apiKey\":null}")]
+    public async Task Token_NoKey_IsAValidationProblemWhoseDetailSaysWhatToSend(string body)
+    {
+        using var client = _app.CreateClient();
+        using var response = await client.PostAsync("/api/auth/token", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("apiKey", out _), problem.ToString());
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.StartsWith("apiKey: ", detail);
+        Assert.Contains("{\"apiKey\": ", detail);
+    }
+
+    [Fact]
+    public async Task PublisherKey_MaySubscribe()
+    {
+        var key = await _app.CreateKeyAsync("publisher", "BTC-USD");
+        var token = await _app.GetTokenAsync(key);
+        using var client = _app.CreateClient(token.AccessToken);
+
+        var (hub, _) = await _app.ConnectAsync(key);
+        await using var _hub = hub;
+        var subscribed = await hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
+
+        Assert.Equal("publisher", token.Role);
+        Assert.Equal("BTC-USD", Assert.Single(subscribed).Symbol);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/symbols")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/admin/keys")).StatusCode);
     }
 
     [Fact]

@@ -29,4 +29,26 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("ticker_connections", text, StringComparison.Ordinal);
         Assert.Contains("ticker_send_lag", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Metrics_NameTheirService()
+    {
+        using var client = _app.CreateClient();
+
+        var text = await client.GetStringAsync(MetricsExtensions.ScrapePath).DefaultTimeout();
+
+        Assert.Contains("service_name=\"signalr-ticker\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_IncludeTheMetersOfEveryFeature()
+    {
+        using var client = _app.CreateClient();
+        using var refused = await client.GetAsync(new Uri("/api/auth/me", UriKind.Relative)).DefaultTimeout();
+
+        var text = await client.GetStringAsync(MetricsExtensions.ScrapePath).DefaultTimeout();
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("signalrticker_auth_refused", text, StringComparison.Ordinal);
+    }
 }

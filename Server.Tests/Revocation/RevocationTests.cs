@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Revocation;
 using Xunit.Abstractions;
 
@@ -25,6 +26,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
+    [Trait("Category", "WallClock")]
     public async Task DeleteToken_RefusesItAtOnce_AndClosesItsConnectionsWithinOneSecond()
     {
         var token = (await _app.GetTokenAsync()).AccessToken;
@@ -53,6 +55,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "WallClock")]
     public async Task RevokeKey_ClosesEveryConnectionOfThatKeyWithinOneSecond()
     {
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
@@ -79,6 +82,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "WallClock")]
     public async Task AdminRevokesOneToken_ItsConnectionClosesWithinOneSecond_OthersOfTheKeyStay()
     {
         var secret = await _app.CreateKeyAsync("user", "BTC-USD");
@@ -101,6 +105,31 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         await b.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
         using var user = _app.CreateClient(kept);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.DeleteAsync($"/api/admin/tokens/{jti}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RevocationsFromTheControlChannel_AreRefused_AndCloseTheirConnections()
+    {
+        // What another node's revocation looks like here: a message on the channel, and nothing in this node's memory.
+        var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
+        var token = await _app.GetTokenAsync();
+        var ofKey = (await _app.GetTokenAsync(secret)).AccessToken;
+        await using var byToken = await StartAsync(token.AccessToken);
+        await using var byKey = await StartAsync(ofKey);
+        var closed = Task.WhenAll(ClosedAsync(byToken), ClosedAsync(byKey));
+        var channel = _app.Services.GetRequiredService<IControlChannel>();
+        var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token.AccessToken);
+
+        await channel.PublishAsync(new TokenRevoked(jwt.Id, Guid.Parse(token.UserId), jwt.ValidTo)).DefaultTimeout();
+        await channel.PublishAsync(new KeyRevoked(id, _app.Time!.GetUtcNow())).DefaultTimeout();
+
+        await closed.DefaultTimeout();
+        using var client = _app.CreateClient(token.AccessToken);
+        using var ofKeyClient = _app.CreateClient(ofKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ofKeyClient.GetAsync("/api/auth/me")).StatusCode);
+        var list = _app.Services.GetRequiredService<RevocationList>();
+        Assert.True(list.Contains(jwt.Id) && list.Contains(id));
     }
 
     [Fact]
@@ -169,6 +198,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
 }
 
 /// <summary>Expiry is checked on real time by SignalR, so this host runs on the wall clock with short-lived tokens.</summary>
+[Trait("Category", "WallClock")]
 public sealed class ExpiryTests : IAsyncLifetime
 {
     private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true) { Settings = { ["Auth:TokenLifetime"] = "00:00:02" } };

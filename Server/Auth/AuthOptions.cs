@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SignalRTicker.Server.Auth;
 
-/// <summary>The <c>Auth</c> section: how tokens are signed and which keys are seeded.</summary>
+/// <summary>The <c>Auth</c> section: how tokens are signed and validated.</summary>
 public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
@@ -16,18 +16,18 @@ public sealed class AuthOptions
     /// </summary>
     public List<string?> PreviousSigningKeys { get; set; } = [];
 
-    [Required]
+    [Required(ErrorMessage = "Auth:Issuer must not be empty.")]
     public string Issuer { get; set; } = "signalr-ticker";
 
-    [Required]
+    [Required(ErrorMessage = "Auth:Audience must not be empty.")]
     public string Audience { get; set; } = "signalr-ticker";
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:TokenLifetime must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>When set, an admin key with this value exists after start.</summary>
-    public string? AdminApiKey { get; set; }
-
-    /// <summary>When set, a user key with this value, entitled to every symbol, exists after start.</summary>
+    /// <summary>
+    /// The demo key, which Keys seeds (its <c>SeedKeyOptions</c> read the same setting). Read here by the per-key
+    /// connection cap, which exempts it.
+    /// </summary>
     public string? DemoApiKey { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Settings;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Auth;
 
@@ -58,12 +59,20 @@ internal sealed class AuthOptionsSetup(IHostEnvironment environment, DataFolder 
             return File.ReadAllText(file).Trim();
         }
 
-        Directory.CreateDirectory(dataFolder.Path);
+        dataFolder.Create();
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(MinimumKeyBytes));
-        File.WriteAllText(file, key);
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.WriteAllText(file, key);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidSettingException(DataFolder.SettingKey,
+                $"the development signing key cannot be written to the data folder '{dataFolder.Path}': {failure.Message}", failure);
         }
 
         return key;

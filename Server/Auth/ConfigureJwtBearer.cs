@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using SignalRTicker.Server.RateLimits;
-using SignalRTicker.Server.Revocation;
+using SignalRTicker.Server.Errors;
 
 namespace SignalRTicker.Server.Auth;
 
-/// <summary>One place that says how a bearer token is read and validated.</summary>
-internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, RevocationList revocations, AuthRefusals refusals, TicketStore tickets, TimeProvider time)
+/// <summary>
+/// One place that says how a bearer token is read and validated. Features above Auth add their own checks to these
+/// events (revocation, refusal budgets) from their own folders.
+/// </summary>
+internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, SigningKeys signingKeys, TicketStore tickets, TimeProvider time)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     /// <summary>The contract allows at most 5 seconds of clock skew (JwtBearer's default is 5 minutes).</summary>
@@ -74,7 +76,8 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
                     }
                     else
                     {
-                        context.Fail(new SecurityTokenTicketException("The connection ticket is unknown, late, or already used."));
+                        context.Fail(new SecurityTokenRefusedException("bad ticket",
+                            "connection ticket unknown, used or older than 30 s - request a new one at POST /api/auth/ticket for each connection"));
                     }
                 }
 
@@ -82,12 +85,7 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
             },
             OnTokenValidated = context =>
             {
-                var user = context.Principal;
-                if (user is not null && revocations.IsRevoked(user.FindFirst(TickerClaims.TokenId)?.Value, user.KeyId()))
-                {
-                    context.Fail(new SecurityTokenRevokedException("The token, or the key it was issued from, has been revoked."));
-                }
-                else if (user is not null)
+                if (context.Principal is { } user)
                 {
                     context.Principal = TickerClaims.Compact(user, auth.Issuer);
                 }
@@ -96,31 +94,15 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
             },
             OnChallenge = context =>
             {
-                var (reason, description) = Describe(context.AuthenticateFailure);
-                context.ErrorDescription = description;
-                refusals.Refuse(context.HttpContext, reason, description, charge: context.AuthenticateFailure is not null);
+                var remedy = BearerRefusal.Describe(context.AuthenticateFailure).Remedy;
+                context.ErrorDescription = remedy;
+                ProblemDetail.Set(context.HttpContext, remedy);
                 return Task.CompletedTask;
             },
         };
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
-
-    /// <summary>Why a request was refused, and what the caller should do (sent as the WWW-Authenticate error_description, ASCII only).</summary>
-    internal static (string Reason, string Description) Describe(Exception? failure) =>
-        ((failure as AggregateException)?.InnerException ?? failure) switch
-        {
-            null => ("no token",
-                "no access token - send 'Authorization: Bearer <token>' with a token from POST /api/auth/token"),
-            SecurityTokenExpiredException => ("token expired",
-                "token expired - request a new one at POST /api/auth/token"),
-            SecurityTokenTicketException => ("bad ticket",
-                "connection ticket unknown, used or older than 30 s - request a new one at POST /api/auth/ticket for each connection"),
-            SecurityTokenRevokedException => ("token revoked",
-                "token revoked - request a new one at POST /api/auth/token with a key that is still valid"),
-            _ => ("invalid token",
-                "invalid token - request a new one at POST /api/auth/token"),
-        };
 
     /// <summary>The library reads the wall clock; this reads the injected <see cref="TimeProvider"/>, so tests can move time.</summary>
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

@@ -5,7 +5,7 @@ namespace SignalRTicker.Server.Auth;
 
 public static class TickerPolicies
 {
-    /// <summary>May subscribe to quotes: any authenticated key, user or admin.</summary>
+    /// <summary>May subscribe to quotes: any authenticated key (user, publisher or admin).</summary>
     public const string Subscriber = "subscriber";
 
     /// <summary>May manage keys.</summary>

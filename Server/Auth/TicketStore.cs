@@ -17,7 +17,7 @@ namespace SignalRTicker.Server.Auth;
 public sealed class TicketStore(TimeProvider time)
 {
     public const string Prefix = "tkt_";
-    public const int Capacity = 100_000;
+    private const int Capacity = 100_000;
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, Entry> _tickets = new(StringComparer.Ordinal);
@@ -35,8 +35,6 @@ public sealed class TicketStore(TimeProvider time)
 
         public string? ConnectionId { get; set; }
     }
-
-    public int Count => _tickets.Count;
 
     public static bool IsTicket(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 

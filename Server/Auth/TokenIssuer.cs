@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Auth;
 

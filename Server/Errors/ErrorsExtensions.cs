@@ -1,24 +1,39 @@
 using Microsoft.AspNetCore.Http.Json;
+using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 
 namespace SignalRTicker.Server.Errors;
 
 public static class ErrorsExtensions
 {
-    /// <summary>An HttpContext item with what the caller should do, for the problem written for an empty error response (such as a 401).</summary>
-    public const string DetailItem = "SignalRTicker.ProblemDetail";
-
-    /// <summary>Every error is problem+json: bad requests name what was wrong, anything unexpected is a bare 500.</summary>
+    /// <summary>Every error is problem+json with a detail that says what to do; anything unexpected is a bare 500.</summary>
     public static IHostApplicationBuilder AddErrors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Detail ??= context.HttpContext.Items[DetailItem] as string ?? DefaultDetail(context.ProblemDetails.Status));
+            context.ProblemDetails.Detail ??= ProblemDetail.Get(context.HttpContext)
+                ?? DescribeErrors(context.ProblemDetails)
+                ?? DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Validates request types declared in this project; its generator does not reach Contracts' records, which
+        // their handlers check.
         builder.Services.AddValidation();
         // Bad bodies raise BadHttpRequestException, which the handler turns into a problem that says what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowOutOfOrderMetadataProperties = true);
         return builder;
     }
+
+    public static IApplicationBuilder UseErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>A validation problem's errors as one sentence per field, for a reader who skips <c>errors</c>.</summary>
+    private static string? DescribeErrors(ProblemDetails problem) =>
+        problem is HttpValidationProblemDetails { Errors.Count: > 0 } validation
+            ? string.Join(" ", validation.Errors.Select(field => $"{field.Key}: {string.Join(" ", field.Value)}"))
+            : null;
 
     /// <summary>What to do about the errors the framework answers with an empty body.</summary>
     private static string? DefaultDetail(int? status) => status switch
@@ -31,11 +46,4 @@ public static class ErrorsExtensions
         StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
         _ => null,
     };
-
-    public static IApplicationBuilder UseErrors(this IApplicationBuilder app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        return app;
-    }
 }

@@ -1,4 +1,4 @@
-using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Health;
 
@@ -9,7 +9,7 @@ public static class HealthExtensions
     /// <summary>Healthy when the server can serve: the key database answers.</summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddDbContextCheck<KeyStoreDbContext>("database");
+        builder.Services.AddHealthChecks().AddDbContextCheck<TickerDbContext>("database");
         return builder;
     }
 

@@ -1,17 +1,21 @@
-using System.ComponentModel.DataAnnotations;
 using SignalRTicker.Server.Instruments;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Keys;
 
 /// <summary>What a key's name, role and symbols may be, shared by the admin API and the command line.</summary>
 public static class ApiKeyRules
 {
-    public const int MaxNameLength = 100;
+    public const int MaxNameLength = ApiKey.MaxNameLength;
     public const int MaxSymbols = 200;
     public const string AllSymbols = "*";
 
-    /// <summary>Checks a new key's name, role and symbols; the errors are keyed by field, for a validation problem.</summary>
-    public static Dictionary<string, string[]> Validate(string? name, string? role, IReadOnlyList<string?>? symbols, out List<string> normalised)
+    /// <summary>
+    /// Checks a new key's name, role and symbols (each an instrument the gateway knows); the errors are keyed by
+    /// field, for a validation problem.
+    /// </summary>
+    public static Dictionary<string, string[]> Validate(
+        string? name, string? role, IReadOnlyList<string?>? symbols, IInstrumentCatalog instruments, out List<string> normalised)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name))
@@ -25,29 +29,29 @@ public static class ApiKeyRules
 
         if (!Roles.IsValid(role))
         {
-            errors["role"] = [$"The role must be \"{Roles.User}\" or \"{Roles.Admin}\"."];
+            errors["role"] = [$"The role must be one of {string.Join(", ", Roles.All.Select(r => $"\"{r}\""))}."];
         }
 
-        if (NormaliseSymbols(symbols, out normalised) is { } bad)
+        if (NormaliseSymbols(symbols, instruments, out normalised) is { } problem)
         {
-            errors["symbols"] = [bad.ErrorMessage!];
+            errors["symbols"] = [problem];
         }
 
         return errors;
     }
 
     /// <summary>Normalises a symbols list (trim, upper case, distinct) and names the first bad entry.</summary>
-    public static ValidationResult? NormaliseSymbols(IReadOnlyList<string?>? symbols, out List<string> normalised)
+    private static string? NormaliseSymbols(IReadOnlyList<string?>? symbols, IInstrumentCatalog instruments, out List<string> normalised)
     {
         normalised = [];
         if (symbols is null || symbols.Count == 0)
         {
-            return new ValidationResult("At least one symbol is required; use [\"*\"] for every symbol.", ["symbols"]);
+            return "At least one symbol is required; use [\"*\"] for every symbol.";
         }
 
         if (symbols.Count > MaxSymbols)
         {
-            return new ValidationResult($"At most {MaxSymbols} symbols are allowed.", ["symbols"]);
+            return $"At most {MaxSymbols} symbols are allowed.";
         }
 
         foreach (var raw in symbols)
@@ -55,14 +59,17 @@ public static class ApiKeyRules
             if (raw?.Trim() == AllSymbols)
             {
                 normalised = [AllSymbols];
-                return symbols.Count == 1
-                    ? null
-                    : new ValidationResult("\"*\" stands alone: it already means every symbol.", ["symbols"]);
+                return symbols.Count == 1 ? null : "\"*\" stands alone: it already means every symbol.";
             }
 
             if (!Symbol.TryNormalise(raw, out var symbol))
             {
-                return new ValidationResult($"{Symbol.Describe(raw)} is not a valid symbol.", ["symbols"]);
+                return $"{Symbol.Describe(raw)} is not a valid symbol.";
+            }
+
+            if (!instruments.Contains(symbol))
+            {
+                return $"'{symbol}' is not an instrument of this gateway; GET /api/symbols lists them.";
             }
 
             if (!normalised.Contains(symbol))

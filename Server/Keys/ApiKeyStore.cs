@@ -1,14 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Keys;
 
 /// <summary>Creates, finds and revokes API keys. Keys are found by a hash prefix, then compared in constant time.</summary>
-public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
+public sealed class ApiKeyStore(TickerDbContext db, TimeProvider time)
 {
     /// <summary>The active key for a presented secret, or null when it is unknown or revoked (callers answer both alike).</summary>
     public async Task<ApiKey?> FindActiveAsync(string secret, CancellationToken cancellationToken)
     {
-        var match = await FindAsync(ApiKeySecret.Hash(secret), cancellationToken);
+        var match = await FindByHashAsync(ApiKeySecret.Hash(secret), cancellationToken);
         return match is { IsRevoked: false } ? match : null;
     }
 
@@ -23,7 +24,7 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
     /// <summary>Makes sure a key with this secret exists (configured seed keys); does nothing when it already does.</summary>
     public async Task<bool> EnsureAsync(string secret, string name, string role, List<string> symbols, CancellationToken cancellationToken)
     {
-        if (await FindAsync(ApiKeySecret.Hash(secret), cancellationToken) is not null)
+        if (await FindByHashAsync(ApiKeySecret.Hash(secret), cancellationToken) is not null)
         {
             return false;
         }
@@ -31,6 +32,10 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
         await AddAsync(secret, name, role, symbols, cancellationToken);
         return true;
     }
+
+    /// <summary>The key with this id, revoked or not; null when there is none.</summary>
+    public async Task<ApiKey?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
 
     /// <summary>Every key, oldest first, revoked ones included.</summary>
     public async Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
@@ -57,7 +62,7 @@ public sealed class ApiKeyStore(KeyStoreDbContext db, TimeProvider time)
             .Select(k => new { k.Id, k.RevokedAt })
             .ToListAsync(cancellationToken)).Select(k => (k.Id, k.RevokedAt!.Value))];
 
-    private async Task<ApiKey?> FindAsync(byte[] hash, CancellationToken cancellationToken)
+    private async Task<ApiKey?> FindByHashAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var prefix = ApiKeySecret.HashPrefix(hash);
         var candidates = await db.ApiKeys.Where(k => k.HashPrefix == prefix).ToListAsync(cancellationToken);

@@ -1,4 +1,8 @@
-using Microsoft.EntityFrameworkCore;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using SignalRTicker.Server.Instruments;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Keys;
 
@@ -8,107 +12,70 @@ namespace SignalRTicker.Server.Keys;
 /// </summary>
 public static class KeysCommand
 {
-    private const string Usage = """
-        Usage:
-          keys create --name NAME --role user|admin --symbols SYMBOL[,SYMBOL...]   (--symbols '*' for every symbol)
-          keys list
-          keys revoke ID
-
-        Works on the database named by ConnectionStrings:Ticker (default data/ticker.db). The created key is
-        printed once; store it safely, it cannot be shown again.
-        """;
+    public const string Name = "keys";
 
     /// <summary>False when the arguments are not a keys command, so the web server should run.</summary>
     public static async Task<bool> TryRunAsync(string[] args, WebApplicationBuilder builder)
     {
-        if (args.Length == 0 || args[0] != "keys")
+        if (args is not [Name, ..])
         {
             return false;
         }
 
-        // Only the key store is needed; the web host is built, never started.
+        // Only the key store is needed; the web host is built, never started. Its output is the command's answer, so
+        // the server's informational log lines stay out of it.
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         await using var app = builder.Build();
         Environment.ExitCode = await RunAsync(args[1..], app.Services, Console.Out, Console.Error, CancellationToken.None);
         return true;
     }
 
-    internal static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Runs the arguments after <c>keys</c>; 0 done, 1 bad arguments, 2 no such key.</summary>
+    internal static Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        Build(services, output, error).Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // A bad database setting reaches the start-up check, which names it in one line.
+            EnableDefaultExceptionHandler = false,
+        }, cancellationToken);
+
+    private static Command Build(IServiceProvider services, TextWriter output, TextWriter error)
     {
-        var verb = args.FirstOrDefault();
-        if (verb is null or "-h" or "--help" or "help")
+        var name = new Option<string?>("--name") { Description = "Who or what the key is for.", HelpName = "name" };
+        var role = new Option<string?>("--role") { Description = "What the key may do.", HelpName = string.Join('|', Roles.All) };
+        var symbols = new Option<string[]>("--symbols")
         {
-            await (verb is null ? error : output).WriteLineAsync(Usage);
-            return verb is null ? 1 : 0;
-        }
+            Description = "Entitled symbols, comma-separated (BTC-USD,ETH-USD), or '*' for every symbol.",
+            HelpName = "list",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = SplitCommas,
+        };
+        var create = new Command("create", "Creates a key and prints it once: store it safely, it cannot be shown again.") { name, role, symbols };
+        create.SetAction((parsed, cancellationToken) => CreateAsync(
+            services, output, error, parsed.GetValue(name), parsed.GetValue(role), parsed.GetValue(symbols) ?? [], cancellationToken));
 
-        await using var scope = services.CreateAsyncScope();
-        var dataFolder = scope.ServiceProvider.GetRequiredService<DataFolder>();
-        Directory.CreateDirectory(dataFolder.Path);
-        await scope.ServiceProvider.GetRequiredService<KeyStoreDbContext>().Database.MigrateAsync(cancellationToken);
-        var store = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        var list = new Command("list", "Lists every key, revoked ones included; never the key itself.");
+        list.SetAction((_, cancellationToken) => ListAsync(services, output, cancellationToken));
 
-        switch (verb)
+        var id = new Argument<Guid>("id") { Description = "The key's id, as 'keys list' shows it." };
+        var revoke = new Command("revoke", "Revokes a key and every token issued from it; a running server closes their connections within its sweep interval.") { id };
+        revoke.SetAction((parsed, cancellationToken) => RevokeAsync(services, output, error, parsed.GetValue(id), cancellationToken));
+
+        // Not a root command (the server is), so help is added here, for every verb.
+        return new Command(Name, $"Manages API keys on the database named by {DataFolder.SettingKey} (default data/ticker.db), without a running server.")
         {
-            case "create":
-                return await CreateAsync(args[1..], store, output, error, cancellationToken);
-            case "list":
-                foreach (var key in await store.ListAsync(cancellationToken))
-                {
-                    await output.WriteLineAsync(
-                        $"{key.Id}  {key.Role,-5}  {(key.IsRevoked ? "revoked" : "active"),-7}  {key.Name}  [{string.Join(',', key.Symbols)}]  " +
-                        $"created {key.CreatedAt:u}  last used {(key.LastUsedAt is { } used ? used.ToString("u") : "never")}");
-                }
-
-                return 0;
-            case "revoke" when args.Length == 2 && Guid.TryParse(args[1], out var id):
-                // Straight to the database: the running server picks the revocation up within Revocation:SweepInterval
-                // and closes the key's connections. (This process has no connections, and needs no signing key.)
-                if (!await store.RevokeAsync(id, cancellationToken))
-                {
-                    await error.WriteLineAsync($"There is no key with id {id}; 'keys list' shows the keys.");
-                    return 2;
-                }
-
-                await scope.ServiceProvider.GetRequiredService<TokenStore>().RevokeAllOfKeyAsync(id, cancellationToken);
-                await output.WriteLineAsync($"Revoked key {id} and every token issued from it; a running server closes its connections within seconds.");
-                return 0;
-            case "revoke":
-                await error.WriteLineAsync("Usage: keys revoke ID   (the id from 'keys list')");
-                return 1;
-            default:
-                await error.WriteLineAsync($"Unknown keys command '{verb}'.\n{Usage}");
-                return 1;
-        }
+            Options = { new HelpOption { Recursive = true } },
+            Subcommands = { create, list, revoke },
+        };
     }
 
-    private static async Task<int> CreateAsync(string[] args, ApiKeyStore store, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> CreateAsync(
+        IServiceProvider services, TextWriter output, TextWriter error, string? name, string? role, string[] symbols, CancellationToken cancellationToken)
     {
-        string? name = null, role = null;
-        var symbols = new List<string?>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--name" when value is not null:
-                    name = value;
-                    i++;
-                    break;
-                case "--role" when value is not null:
-                    role = value;
-                    i++;
-                    break;
-                case "--symbols" when value is not null:
-                    symbols.AddRange(value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-                    i++;
-                    break;
-                default:
-                    await error.WriteLineAsync($"Unexpected argument '{args[i]}'.\n{Usage}");
-                    return 1;
-            }
-        }
-
-        if (ApiKeyRules.Validate(name, role, symbols, out var normalised) is { Count: > 0 } errors)
+        await using var scope = await OpenAsync(services, cancellationToken);
+        var instruments = scope.ServiceProvider.GetRequiredService<IInstrumentCatalog>();
+        if (ApiKeyRules.Validate(name, role, symbols, instruments, out var normalised) is { Count: > 0 } errors)
         {
             foreach (var (field, messages) in errors)
             {
@@ -118,9 +85,49 @@ public static class KeysCommand
             return 1;
         }
 
-        var (key, secret) = await store.CreateAsync(name!.Trim(), role!, normalised, cancellationToken);
+        var (key, secret) = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>()
+            .CreateAsync(name!.Trim(), role!, normalised, cancellationToken);
         await output.WriteLineAsync($"Created key {key.Id} ({key.Role}, [{string.Join(',', key.Symbols)}]) for '{key.Name}'.");
         await output.WriteLineAsync($"API key (shown once): {secret}");
         return 0;
     }
+
+    private static async Task<int> ListAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var scope = await OpenAsync(services, cancellationToken);
+        foreach (var key in await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().ListAsync(cancellationToken))
+        {
+            await output.WriteLineAsync(
+                $"{key.Id}  {key.Role,-9}  {(key.IsRevoked ? "revoked" : "active"),-7}  {key.Name}  [{string.Join(',', key.Symbols)}]  " +
+                $"created {key.CreatedAt:u}  last used {(key.LastUsedAt is { } used ? used.ToString("u") : "never")}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> RevokeAsync(IServiceProvider services, TextWriter output, TextWriter error, Guid id, CancellationToken cancellationToken)
+    {
+        await using var scope = await OpenAsync(services, cancellationToken);
+
+        // Straight to the database: the running server picks the revocation up within Revocation:SweepInterval and
+        // closes the key's connections. (This process has no connections, and needs no signing key.)
+        if (!await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().RevokeAsync(id, cancellationToken))
+        {
+            await error.WriteLineAsync($"There is no key with id {id}; 'keys list' shows the keys.");
+            return 2;
+        }
+
+        await scope.ServiceProvider.GetRequiredService<TokenStore>().RevokeAllOfKeyAsync(id, cancellationToken);
+        await output.WriteLineAsync($"Revoked key {id} and every token issued from it; a running server closes its connections within seconds.");
+        return 0;
+    }
+
+    private static async Task<AsyncServiceScope> OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.PrepareStorageAsync(cancellationToken);
+        return services.CreateAsyncScope();
+    }
+
+    private static string[] SplitCommas(ArgumentResult result) =>
+        [.. result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 }

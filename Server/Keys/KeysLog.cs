@@ -2,9 +2,9 @@ namespace SignalRTicker.Server.Keys;
 
 internal static partial class KeysLog
 {
-    [LoggerMessage(1000, LogLevel.Information, "Key store ready at {DatabaseFile}")]
-    public static partial void DatabaseReady(ILogger logger, string databaseFile);
+    [LoggerMessage(2100, LogLevel.Information, "Created the key configured in {SettingKey}", EventName = "SeedKeyCreated")]
+    public static partial void SeedKeyCreated(ILogger logger, string settingKey);
 
-    [LoggerMessage(1001, LogLevel.Information, "Created the key configured in {ConfigKey}")]
-    public static partial void SeedKeyCreated(ILogger logger, string configKey);
+    [LoggerMessage(2101, LogLevel.Information, "Development: the page's demo API key (Auth:DemoApiKey) is {DemoApiKey}", EventName = "DemoKeyForDevelopment")]
+    public static partial void DemoKeyForDevelopment(ILogger logger, string demoApiKey);
 }

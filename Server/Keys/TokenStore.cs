@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Keys;
 
 /// <summary>The record of issued tokens: who got them, which are revoked, and clearing out the expired ones.</summary>
-public sealed class TokenStore(KeyStoreDbContext db, TimeProvider time)
+public sealed class TokenStore(TickerDbContext db, TimeProvider time)
 {
     /// <summary>Records a token issued for <paramref name="key"/> and marks the key used, in one transaction.</summary>
     public async Task RecordAsync(ApiKey key, TokenRecord token, CancellationToken cancellationToken)
@@ -33,12 +34,12 @@ public sealed class TokenStore(KeyStoreDbContext db, TimeProvider time)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
     }
 
-    /// <summary>Revoked tokens that have not expired yet, with their expiry.</summary>
-    public async Task<List<(string TokenId, DateTimeOffset ExpiresAt)>> RevokedUnexpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Revoked tokens that have not expired yet, with their key and expiry.</summary>
+    public async Task<List<(string TokenId, Guid KeyId, DateTimeOffset ExpiresAt)>> RevokedUnexpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         [.. (await db.Tokens.AsNoTracking()
             .Where(t => t.RevokedAt != null && t.ExpiresAt >= now)
-            .Select(t => new { t.Id, t.ExpiresAt })
-            .ToListAsync(cancellationToken)).Select(t => (t.Id, t.ExpiresAt))];
+            .Select(t => new { t.Id, t.KeyId, t.ExpiresAt })
+            .ToListAsync(cancellationToken)).Select(t => (t.Id, t.KeyId, t.ExpiresAt))];
 
     /// <summary>Deletes the records of tokens that expired before <paramref name="before"/>; returns how many.</summary>
     public async Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace SignalRTicker.Server.Metrics;
 
@@ -6,13 +7,22 @@ public static class MetricsExtensions
 {
     public const string ScrapePath = "/metrics";
 
-    /// <summary>The ticker's instruments, ASP.NET Core's and the runtime's (GC, memory, thread pool), exported for Prometheus.</summary>
+    /// <summary>What the exported metrics name their service (OpenTelemetry's <c>service.name</c>).</summary>
+    public const string ServiceName = "signalr-ticker";
+
+    /// <summary>
+    /// The ticker's instruments (every meter named SignalRTicker or SignalRTicker.*, whichever feature creates it),
+    /// ASP.NET Core's and the runtime's (GC, memory, thread pool), exported for Prometheus.
+    /// </summary>
     public static IHostApplicationBuilder AddTickerMetrics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TickerMetrics>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TickerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime")
-            .AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(TickerMetrics.MeterName, TickerMetrics.MeterName + ".*")
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime")
+                .AddPrometheusExporter());
         return builder;
     }
 

@@ -29,12 +29,11 @@ public sealed class AuthRefusals : IDisposable
     public static string ClientIp(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>Logs, counts and charges one refusal. <paramref name="charge"/> is false when no credential was presented.</summary>
-    public void Refuse(HttpContext http, string reason, string detail, bool charge = true)
+    public void Refuse(HttpContext http, string reason, bool charge = true)
     {
         var ip = ClientIp(http);
         RateLimitLog.AuthRefused(_logger, ip, http.Request.Path, reason);
         _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        http.Items[Errors.ErrorsExtensions.DetailItem] = detail;
         if (charge)
         {
             _failures.AttemptAcquire(ip, 1).Dispose();

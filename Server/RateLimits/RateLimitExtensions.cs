@@ -1,19 +1,23 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Auth;
 
 namespace SignalRTicker.Server.RateLimits;
 
 public static class RateLimitExtensions
 {
-    private const string TokenPolicy = "token-per-ip";
     private static readonly PathString HubsPath = "/hubs";
     private static readonly PathString ApiPath = "/api";
 
-    /// <summary>Per-IP limits on token requests, hub connection attempts and failed authentications; per-connection hub call limits.</summary>
+    /// <summary>
+    /// Per-IP limits on API key exchanges, hub connection attempts and failed authentications; per-connection hub call
+    /// limits. The key exchange is found by Auth's <see cref="ApiKeyExchange"/> metadata rather than by path, so the
+    /// route is written once, in Auth, and a second exchange endpoint is limited without a change here.
+    /// </summary>
     public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>()
@@ -21,6 +25,7 @@ public static class RateLimitExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<AuthRefusals>();
+        builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, RefusalCharges>();
         builder.Services.AddSingleton<ConnectionCap>();
         builder.Services.AddSingleton<HubCallLimitFilter>();
         builder.Services.Configure<HubOptions>(options => options.AddFilter<HubCallLimitFilter>());
@@ -28,39 +33,43 @@ public static class RateLimitExtensions
         builder.Services.AddRateLimiter(options =>
         {
             options.OnRejected = (context, _) => RejectAsync(context.HttpContext, context.Lease,
-                IsHubConnectAttempt(context.HttpContext.Request)
-                    ? "Too many hub connection attempts from your address; wait, then reconnect with backoff."
-                    : "Too many token requests from your address; reuse your token until it nears expiry.");
-            options.AddPolicy(TokenPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                AuthRefusals.ClientIp(http),
-                _ => new FixedWindowRateLimiterOptions
+                IsApiKeyExchange(context.HttpContext)
+                    ? "Too many token requests from your address; reuse your token until it nears expiry."
+                    : "Too many hub connection attempts from your address; wait, then reconnect with backoff.");
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http => IsApiKeyExchange(http)
+                    ? RateLimitPartition.GetFixedWindowLimiter(AuthRefusals.ClientIp(http), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = Limits(http).TokenPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("")),
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 {
-                    PermitLimit = Limits(http).TokenPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                if (!IsHubConnectAttempt(http.Request))
-                {
-                    return RateLimitPartition.GetNoLimiter("");
-                }
+                    if (!IsHubConnectAttempt(http.Request))
+                    {
+                        return RateLimitPartition.GetNoLimiter("");
+                    }
 
-                // A bucket of a minute's worth, refilled steadily: a burst is fine, a sustained flood is not.
-                var perMinute = Limits(http).HubConnectPerMinute;
-                return RateLimitPartition.GetTokenBucketLimiter(AuthRefusals.ClientIp(http), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perMinute,
-                    TokensPerPeriod = Math.Max(1, perMinute / 60),
-                    ReplenishmentPeriod = perMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1) / perMinute,
-                    QueueLimit = 0,
-                });
-            });
+                    // A bucket of a minute's worth, refilled steadily: a burst is fine, a sustained flood is not.
+                    var perMinute = Limits(http).HubConnectPerMinute;
+                    return RateLimitPartition.GetTokenBucketLimiter(AuthRefusals.ClientIp(http), _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = perMinute,
+                        TokensPerPeriod = Math.Max(1, perMinute / 60),
+                        ReplenishmentPeriod = perMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1) / perMinute,
+                        QueueLimit = 0,
+                    });
+                }));
         });
         return builder;
     }
 
-    /// <summary>Before authentication: an IP over its failed-authentication budget is refused before any credential is checked.</summary>
+    /// <summary>
+    /// Before authentication: an IP over its failed-authentication budget is refused before any credential is checked.
+    /// After the endpoint: an API key exchange answered 401 is a refused key, charged to that budget.
+    /// </summary>
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
         app.UseRateLimiter();
@@ -78,16 +87,19 @@ public static class RateLimitExtensions
             }
 
             await next(http);
+            if (http.Response.StatusCode == StatusCodes.Status401Unauthorized && IsApiKeyExchange(http))
+            {
+                refusals.Refuse(http, "unknown or revoked API key");
+            }
         });
         return app;
     }
 
-    /// <summary>Token requests per client IP (<c>RateLimits:TokenPerMinute</c>).</summary>
-    public static TBuilder RequireTokenRateLimit<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.RequireRateLimiting(TokenPolicy);
-
     private static RateLimitOptions Limits(HttpContext http) =>
         http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+
+    private static bool IsApiKeyExchange(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<ApiKeyExchange>() is not null;
 
     /// <summary>A request that would open a hub connection: negotiate, or a connect that skipped negotiate (no connection id).</summary>
     private static bool IsHubConnectAttempt(HttpRequest request) =>
@@ -98,8 +110,7 @@ public static class RateLimitExtensions
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        RateLimitLog.RateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimitExtensions).FullName!),
-            AuthRefusals.ClientIp(http), http.Request.Path, detail);
+        RateLimitLog.RateLimited(http.RequestServices.GetRequiredService<ILogger<AuthRefusals>>(), AuthRefusals.ClientIp(http), http.Request.Path, detail);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

@@ -7,7 +7,7 @@ public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
 
-    /// <summary>POST /api/auth/token (and /ticket) requests per client IP per minute.</summary>
+    /// <summary>API key exchanges (POST /api/auth/token) per client IP per minute.</summary>
     [Range(1, 10_000_000, ErrorMessage = "RateLimits:TokenPerMinute must be between 1 and 10000000.")]
     public int TokenPerMinute { get; set; } = 10;
 

@@ -1,19 +1,21 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Keys;
 
 namespace SignalRTicker.Server.Revocation;
 
 /// <summary>
 /// Loads the revocations from the database at start, then every interval: purges what has expired (in memory and in
-/// the database) and picks up revocations made by another process, closing their connections.
+/// the database) and announces revocations made by another process (the <c>keys revoke</c> command) on the control
+/// channel, as if they were made here.
 /// </summary>
 internal sealed class RevocationSweeper(
     IServiceScopeFactory scopes,
     RevocationList list,
     TicketStore tickets,
-    ConnectionRegistry connections,
+    IControlChannel channel,
     IOptions<RevocationOptions> options,
     IOptions<AuthOptions> authOptions,
     TimeProvider time,
@@ -21,7 +23,7 @@ internal sealed class RevocationSweeper(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Registered after the key store's initializer, so the database is migrated by now.
+        // The database is migrated before the host starts; the list is filled before the first request.
         await SyncAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -67,33 +69,31 @@ internal sealed class RevocationSweeper(
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var auth = authOptions.Value;
         await using var scope = scopes.CreateAsyncScope();
-        var added = 0;
-        var closed = 0;
+        var found = 0;
         foreach (var (keyId, revokedAt) in await scope.ServiceProvider.GetRequiredService<ApiKeyStore>()
-            .RevokedSinceAsync(now - auth.TokenLifetime - ConfigureJwtBearer.ClockSkew, cancellationToken))
+            .RevokedSinceAsync(now - authOptions.Value.TokenLifetime - ConfigureJwtBearer.ClockSkew, cancellationToken))
         {
-            if (list.RevokeKey(keyId, Revoker.KeepKeyUntil(revokedAt, auth)))
+            if (!list.Contains(keyId))
             {
-                added++;
-                closed += connections.AbortKey(keyId);
+                await channel.PublishAsync(new KeyRevoked(keyId, revokedAt), cancellationToken);
+                found++;
             }
         }
 
-        foreach (var (tokenId, expiresAt) in await scope.ServiceProvider.GetRequiredService<TokenStore>()
+        foreach (var (tokenId, keyId, expiresAt) in await scope.ServiceProvider.GetRequiredService<TokenStore>()
             .RevokedUnexpiredAsync(now - ConfigureJwtBearer.ClockSkew, cancellationToken))
         {
-            if (list.RevokeToken(tokenId, expiresAt + ConfigureJwtBearer.ClockSkew))
+            if (!list.Contains(tokenId))
             {
-                added++;
-                closed += connections.AbortToken(tokenId);
+                await channel.PublishAsync(new TokenRevoked(tokenId, keyId, expiresAt), cancellationToken);
+                found++;
             }
         }
 
-        if (added > 0)
+        if (found > 0)
         {
-            RevocationLog.Synced(logger, added, closed);
+            RevocationLog.Synced(logger, found);
         }
     }
 }

@@ -28,6 +28,11 @@ public static class WebPageExtensions
             web.WebRootFileProvider = new PhysicalFileProvider(root);
         }
 
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddHostedService<PageAddress>();
+        }
+
         return builder;
     }
 

@@ -1,11 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SignalRTicker.Server.Keys;
+namespace SignalRTicker.Server.Tests.Admin;
 
-namespace SignalRTicker.Server.Tests.Keys;
-
-/// <summary>The admin key API and the <c>keys</c> command: create (shown once), list (never the key), revoke.</summary>
+/// <summary>The admin key API: create (shown once), list and get (never the key), revoke; for admins only.</summary>
 public sealed class KeyAdminTests : IAsyncLifetime
 {
     private readonly TickerAppFactory _app = new();
@@ -80,7 +78,7 @@ public sealed class KeyAdminTests : IAsyncLifetime
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
         using var anonymous = _app.CreateClient();
         anonymous.DefaultRequestHeaders.UserAgent.ParseAdd("ticker-test/1.0");
-        var first = (await (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = secret })).Content.ReadFromJsonAsync<SignalRTicker.Server.Auth.TokenResponse>())!.AccessToken;
+        var first = (await (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = secret })).Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
         var second = (await _app.GetTokenAsync(secret)).AccessToken;
         using (var owner = _app.CreateClient(first))
         {
@@ -141,36 +139,80 @@ public sealed class KeyAdminTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), problem.ToString());
+        // The detail says what to fix on its own, for a reader who does not open errors.
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.StartsWith($"{field}: ", detail);
+        Assert.Contains(messages[0].GetString()!, detail);
+    }
+
+    [Theory]
+    [InlineData("DOGE-USD")]
+    [InlineData("btc-eur")]
+    public async Task Create_SymbolThatIsNotAnInstrument_Is400NamingIt(string symbol)
+    {
+        using var admin = await AdminClientAsync();
+
+        using var response = await admin.PostAsJsonAsync("/api/admin/keys", new { name = "x", role = "user", symbols = new[] { "BTC-USD", symbol } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(symbol.ToUpperInvariant(), problem.GetProperty("errors").GetProperty("symbols")[0].GetString());
+        Assert.Contains(symbol.ToUpperInvariant(), problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<KeySummary[]>("/api/admin/keys"))!, k => k.Name == "x");
     }
 
     [Fact]
-    public async Task Command_CreatesListsAndRevokes_OnTheConfiguredDatabase()
+    public async Task Create_Location_AnswersWithTheKey()
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
+        using var admin = await AdminClientAsync();
+        using var created = await admin.PostAsJsonAsync("/api/admin/keys", new { name = "dora", role = "publisher", symbols = new[] { "ETH-USD" } });
+        var key = (await created.Content.ReadFromJsonAsync<CreatedKeyResponse>())!;
 
-        var created = await KeysCommand.RunAsync(["create", "--name", "alice", "--role", "user", "--symbols", "BTC-USD,eth-usd"], _app.Services, output, error, CancellationToken.None);
+        var listed = await admin.GetFromJsonAsync<KeySummary>(created.Headers.Location);
+        using var unknown = await admin.GetAsync($"/api/admin/keys/{Guid.NewGuid()}");
 
-        Assert.Equal(0, created);
-        var secret = output.ToString().Split("API key (shown once): ")[1].Trim();
-        var token = await _app.GetTokenAsync(secret);
-        Assert.Equal(["BTC-USD", "ETH-USD"], token.Symbols);
-
-        output.GetStringBuilder().Clear();
-        Assert.Equal(0, await KeysCommand.RunAsync(["list"], _app.Services, output, error, CancellationToken.None));
-        Assert.Contains(token.UserId, output.ToString());
-        Assert.Contains("alice", output.ToString());
-        Assert.DoesNotContain(secret, output.ToString());
-
-        Assert.Equal(0, await KeysCommand.RunAsync(["revoke", token.UserId], _app.Services, output, error, CancellationToken.None));
-        using var client = _app.CreateClient();
-        using var refused = await client.PostAsJsonAsync("/api/auth/token", new { apiKey = secret });
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-
-        Assert.Equal(1, await KeysCommand.RunAsync(["create", "--name", "x", "--role", "root"], _app.Services, output, error, CancellationToken.None));
-        Assert.Contains("--role", error.ToString());
-        Assert.Contains("--symbols", error.ToString());
-        Assert.Equal(2, await KeysCommand.RunAsync(["revoke", Guid.NewGuid().ToString()], _app.Services, output, error, CancellationToken.None));
+        Assert.Equal((key.Id, "dora", "publisher", "ETH-USD", false), (listed!.Id, listed.Name, listed.Role, Assert.Single(listed.Symbols), listed.Revoked));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.DoesNotContain(key.ApiKey, await admin.GetStringAsync(created.Headers.Location));
     }
+
+    /// <summary>method, path, content type (null: no body), the status an admin gets</summary>
+    public static TheoryData<string, string, string?, int> AdminPaths => new()
+    {
+        { "GET", "/api/admin/keys", null, 200 },
+        { "GET", "/api/admin/keys/not-a-guid", null, 404 },
+        { "GET", "/api/admin/keys/not-a-guid/tokens", null, 404 },
+        { "DELETE", "/api/admin/keys/not-a-guid", null, 404 },
+        { "DELETE", "/api/admin/keys/%20", null, 404 },
+        { "DELETE", "/api/admin/tokens/" + new string('x', 500), null, 404 },
+        { "GET", "/api/admin/nothing/here", null, 404 },
+        { "GET", "/api/admin", null, 404 },
+        { "PUT", "/api/admin/keys", "application/json", 405 },
+        { "POST", "/api/admin/keys", "text/plain", 415 },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminPaths))]
+    public async Task AnyAdminPath_WithoutTheAdminRole_Is403_WhateverIsInThePath(string method, string path, string? contentType, int adminStatus)
+    {
+        using var user = _app.CreateClient((await _app.GetTokenAsync()).AccessToken);
+        using var admin = await AdminClientAsync();
+        using var anonymous = _app.CreateClient();
+
+        using var asUser = await user.SendAsync(Request(method, path, contentType));
+        using var asAdmin = await admin.SendAsync(Request(method, path, contentType));
+        using var asNobody = await anonymous.SendAsync(Request(method, path, contentType));
+
+        Assert.Equal(HttpStatusCode.Forbidden, asUser.StatusCode);
+        Assert.Equal("application/problem+json", asUser.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, asNobody.StatusCode);
+        Assert.Equal(adminStatus, (int)asAdmin.StatusCode);
+    }
+
+    private static HttpRequestMessage Request(string method, string path, string? contentType) =>
+        new(new HttpMethod(method), path)
+        {
+            Content = contentType is null ? null : new StringContent("{}", System.Text.Encoding.UTF8, contentType),
+        };
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SignalRTicker.Server.Keys.Migrations
+namespace SignalRTicker.Server.Storage.Migrations
 {
     /// <inheritdoc />
     public partial class InitialKeyStore : Migration

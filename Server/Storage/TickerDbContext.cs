@@ -1,8 +1,13 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace SignalRTicker.Server.Keys;
+namespace SignalRTicker.Server.Storage;
 
-public sealed class KeyStoreDbContext(DbContextOptions<KeyStoreDbContext> options) : DbContext(options)
+/// <summary>
+/// The gateway's database. Its migrations were made when it was the key store's alone; their ids are what a database
+/// records as applied, so they keep their names.
+/// </summary>
+public sealed class TickerDbContext(DbContextOptions<TickerDbContext> options) : DbContext(options)
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
@@ -12,8 +17,8 @@ public sealed class KeyStoreDbContext(DbContextOptions<KeyStoreDbContext> option
     {
         var key = modelBuilder.Entity<ApiKey>();
         key.ToTable("ApiKeys");
-        key.Property(k => k.Name).HasMaxLength(ApiKeyRules.MaxNameLength);
-        key.Property(k => k.Role).HasMaxLength(16);
+        key.Property(k => k.Name).HasMaxLength(ApiKey.MaxNameLength);
+        key.Property(k => k.Role).HasMaxLength(ApiKey.MaxRoleLength);
         key.Property(k => k.HashPrefix).HasMaxLength(16);
         key.Property(k => k.KeyHash).HasMaxLength(32);
         key.HasIndex(k => k.HashPrefix);
@@ -31,7 +36,7 @@ public sealed class KeyStoreDbContext(DbContextOptions<KeyStoreDbContext> option
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so queries stay server-side.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 }

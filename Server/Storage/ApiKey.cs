@@ -1,8 +1,11 @@
-namespace SignalRTicker.Server.Keys;
+namespace SignalRTicker.Server.Storage;
 
 /// <summary>An API key as stored: never the key itself, only its SHA-256 hash.</summary>
 public sealed class ApiKey
 {
+    public const int MaxNameLength = 100;
+    public const int MaxRoleLength = 16;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
     public required string Name { get; set; }
@@ -24,16 +27,4 @@ public sealed class ApiKey
     public DateTimeOffset? RevokedAt { get; set; }
 
     public bool IsRevoked => RevokedAt is not null;
-}
-
-public static class Roles
-{
-    public const string User = "user";
-    public const string Publisher = "publisher";
-    public const string Admin = "admin";
-
-    public static bool IsValid(string? role) => role is User or Publisher or Admin;
-
-    /// <summary>Publishers and admins may push quotes.</summary>
-    public static bool MayPublish(string? role) => role is Publisher or Admin;
 }

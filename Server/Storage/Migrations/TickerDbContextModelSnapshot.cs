@@ -3,21 +3,21 @@ using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Storage;
 
 #nullable disable
 
-namespace SignalRTicker.Server.Keys.Migrations
+namespace SignalRTicker.Server.Storage.Migrations
 {
-    [DbContext(typeof(KeyStoreDbContext))]
-    partial class KeyStoreDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(TickerDbContext))]
+    partial class TickerDbContextModelSnapshot : ModelSnapshot
     {
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("SignalRTicker.Server.Keys.ApiKey", b =>
+            modelBuilder.Entity("SignalRTicker.Server.Storage.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -63,7 +63,7 @@ namespace SignalRTicker.Server.Keys.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("SignalRTicker.Server.Keys.TokenRecord", b =>
+            modelBuilder.Entity("SignalRTicker.Server.Storage.TokenRecord", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(32)

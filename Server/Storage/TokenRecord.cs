@@ -1,4 +1,4 @@
-namespace SignalRTicker.Server.Keys;
+namespace SignalRTicker.Server.Storage;
 
 /// <summary>
 /// A token this server issued: who got it and when, so an operator can see and revoke it. Never the token itself.

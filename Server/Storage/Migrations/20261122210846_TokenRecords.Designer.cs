@@ -4,15 +4,15 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Storage;
 
 #nullable disable
 
-namespace SignalRTicker.Server.Keys.Migrations
+namespace SignalRTicker.Server.Storage.Migrations
 {
-    [DbContext(typeof(KeyStoreDbContext))]
-    [Migration("20261122203813_InitialKeyStore")]
-    partial class InitialKeyStore
+    [DbContext(typeof(TickerDbContext))]
+    [Migration("20261122210846_TokenRecords")]
+    partial class TokenRecords
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -20,7 +20,7 @@ namespace SignalRTicker.Server.Keys.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("SignalRTicker.Server.Keys.ApiKey", b =>
+            modelBuilder.Entity("SignalRTicker.Server.Storage.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -64,6 +64,41 @@ namespace SignalRTicker.Server.Keys.Migrations
                     b.HasIndex("HashPrefix");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("SignalRTicker.Server.Storage.TokenRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("KeyId");
+
+                    b.ToTable("Tokens", (string)null);
                 });
 #pragma warning restore 612, 618
         }

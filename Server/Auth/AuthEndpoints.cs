@@ -1,31 +1,25 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalRTicker.Server.Keys;
-using SignalRTicker.Server.RateLimits;
-using SignalRTicker.Server.Revocation;
+using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Auth;
 
-public sealed record TokenRequest([Required, StringLength(TokenEndpoints.MaxApiKeyLength)] string? ApiKey);
-
-public sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn, string UserId, string Role, IReadOnlyList<string> Symbols);
-
-public sealed record TicketResponse(string Ticket, long ExpiresIn);
-
-public sealed record MeResponse(string UserId, string Name, string Role, IReadOnlyList<string> Symbols, DateTimeOffset? ExpiresAt);
-
-public static class TokenEndpoints
+public static class AuthEndpoints
 {
+    public const string Path = "/api/auth";
+
+    /// <summary>Generated keys are 47 characters; this leaves room for configured ones and refuses junk early.</summary>
     public const int MaxApiKeyLength = 256;
 
+    /// <summary>POST /api/auth/token (an API key for a JWT), GET /api/auth/me, POST /api/auth/ticket.</summary>
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/auth").WithTags("Auth");
+        var group = app.MapGroup(Path).WithTags("Auth");
 
         group.MapPost("/token", IssueToken)
             .AllowAnonymous()
-            .RequireTokenRateLimit()
+            .WithMetadata(ApiKeyExchange.Instance)
             .Accepts<TokenRequest>("application/json")
             .ProducesValidationProblem();
 
@@ -35,26 +29,27 @@ public static class TokenEndpoints
         group.MapPost("/ticket", IssueTicket)
             .RequireAuthorization(TickerPolicies.Subscriber);
 
-        group.MapDelete("/token", RevokeOwnToken)
-            .RequireAuthorization(TickerPolicies.Subscriber);
-
         return app;
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueToken(
         TokenRequest request,
         ApiKeyStore store,
         TokenIssuer issuer,
         TokenStore tokens,
         HttpContext http,
-        AuthRefusals refusals,
         ILogger<TokenIssuer> logger,
         CancellationToken cancellationToken)
     {
+        // Checked here: the validation that AddValidation generates does not reach types of another assembly (Contracts).
+        if (Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The token request is not valid");
+        }
+
         var key = await store.FindActiveAsync(request.ApiKey!, cancellationToken);
         if (key is null)
         {
-            refusals.Refuse(http, "unknown or revoked API key", "Check the API key you sent, or ask an operator for a new one.");
             // One answer for unknown and revoked keys, so a caller cannot probe which keys exist.
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
@@ -73,7 +68,7 @@ public static class TokenEndpoints
             IssuedAt = token.IssuedAt,
             ExpiresAt = token.ExpiresAt,
         }, cancellationToken);
-        AuthLog.TokenIssued(logger, key.Id, token.ExpiresAt);
+        AuthLog.TokenIssued(logger, key.Id, token.TokenId, token.ExpiresAt);
         return TypedResults.Ok(new TokenResponse(
             token.AccessToken,
             "Bearer",
@@ -82,6 +77,13 @@ public static class TokenEndpoints
             key.Role,
             key.Symbols));
     }
+
+    private static Dictionary<string, string[]>? Validate(TokenRequest request) => request.ApiKey switch
+    {
+        null or "" => new() { ["apiKey"] = ["Send your API key in the body as {\"apiKey\": \"stk_...\"}."] },
+        { Length: > MaxApiKeyLength } => new() { ["apiKey"] = [$"An API key is at most {MaxApiKeyLength} characters; check what you sent."] },
+        _ => null,
+    };
 
     /// <summary>A single-use ticket that stands for the caller's token in the hub's access_token query, for 30 seconds.</summary>
     private static Results<Ok<TicketResponse>, ProblemHttpResult> IssueTicket(ClaimsPrincipal user, HttpContext http, TicketStore tickets)
@@ -98,18 +100,6 @@ public static class TokenEndpoints
         }
 
         return TypedResults.Ok(new TicketResponse(ticket, (long)TicketStore.Lifetime.TotalSeconds));
-    }
-
-    /// <summary>Revokes the token that authenticated this request; its hub connections close at once.</summary>
-    private static async Task<NoContent> RevokeOwnToken(ClaimsPrincipal user, Revoker revoker, CancellationToken cancellationToken)
-    {
-        // The Subscriber policy guarantees a subject; our tokens always carry a jti and an expiry.
-        await revoker.RevokeTokenAsync(
-            user.FindFirstValue(TickerClaims.TokenId)!,
-            Guid.Parse(user.KeyId()!),
-            user.ExpiresAt()!.Value,
-            cancellationToken);
-        return TypedResults.NoContent();
     }
 
     private static Ok<MeResponse> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(
