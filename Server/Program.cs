@@ -52,6 +52,7 @@ app.UseRateLimits();        // before auth: a flood or a brute force is refused 
 app.UseAdmin();             // before auth: every path under /api/admin needs the admin role, even one that does not exist
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseConnectionCap();      // a key at its cap is refused at negotiate (429), before the hub runs
 app.UseQueryTokenRemoval();    // an authenticated request forgets the token in its query
 app.UseQuoteDelivery(TickerHub.Path); // quote frames straight to each hub WebSocket
 

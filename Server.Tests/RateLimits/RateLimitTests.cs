@@ -157,23 +157,15 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         var token = (await app.GetTokenAsync(secret)).AccessToken;
         await using var third = app.CreateHubConnection(() => Task.FromResult<string?>(token));
-        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        third.Closed += error =>
-        {
-            closed.TrySetResult(error);
-            return Task.CompletedTask;
-        };
-        try
-        {
-            await third.StartAsync().DefaultTimeout();
-        }
-        catch (Exception error) when (error is HubException or InvalidOperationException or HttpRequestException)
-        {
-            closed.TrySetResult(error);
-        }
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => third.StartAsync().DefaultTimeout());
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
 
-        var refusal = await closed.Task.DefaultTimeout();
-        Assert.Contains("already has 2 open connections", refusal?.Message);
+        // The same refusal as the client saw it, with a detail that says what to do.
+        using var client = app.CreateClient(token);
+        using var negotiate = await client.PostAsync("/hubs/ticker/negotiate?negotiateVersion=1", null).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.TooManyRequests, negotiate.StatusCode);
+        var problem = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("already has 2 open connections", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, first.State);
         await first.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
 

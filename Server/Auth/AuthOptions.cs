@@ -24,10 +24,4 @@ public sealed class AuthOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Auth:TokenLifetime must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// The demo key, which Keys seeds (its <c>SeedKeyOptions</c> read the same setting). Read here by the per-key
-    /// connection cap, which exempts it.
-    /// </summary>
-    public string? DemoApiKey { get; set; }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Keys;
 
 namespace SignalRTicker.Server.RateLimits;
@@ -8,7 +7,7 @@ namespace SignalRTicker.Server.RateLimits;
 /// How many hub connections a key may hold at once. The demo key (Auth:DemoApiKey) has no cap: it exists for demos
 /// and load tests, which open thousands of connections with one token, and must not be set on a public deployment.
 /// </summary>
-public sealed class ConnectionCap(IServiceScopeFactory scopes, IOptions<AuthOptions> authOptions, IOptions<RateLimitOptions> limits)
+public sealed class ConnectionCap(IServiceScopeFactory scopes, IOptions<SeedKeyOptions> seeds, IOptions<RateLimitOptions> limits)
 {
     private Task<Guid?>? _demoKeyId;
 
@@ -22,13 +21,13 @@ public sealed class ConnectionCap(IServiceScopeFactory scopes, IOptions<AuthOpti
 
     private async Task<Guid?> FindDemoKeyAsync()
     {
-        if (string.IsNullOrEmpty(authOptions.Value.DemoApiKey))
+        if (string.IsNullOrEmpty(seeds.Value.DemoApiKey))
         {
             return null;
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().FindActiveAsync(authOptions.Value.DemoApiKey, CancellationToken.None);
+        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().FindActiveAsync(seeds.Value.DemoApiKey, CancellationToken.None);
         return key?.Id;
     }
 }

@@ -16,13 +16,4 @@ internal static partial class RevocationLog
 
     [LoggerMessage(4004, LogLevel.Error, "Revocation sweep failed; it runs again at the next interval", EventName = "RevocationSweepFailed")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(4005, LogLevel.Information, "Closed connection {ConnectionId} of key {KeyId}: its token was revoked while it connected", EventName = "RevokedOnConnect")]
-    public static partial void RevokedOnConnect(ILogger logger, string connectionId, Guid? keyId);
-
-    [LoggerMessage(4006, LogLevel.Information, "Closed {ConnectionCount} hub connections of revoked token {TokenId}", EventName = "RevokedTokenConnectionsClosed")]
-    public static partial void TokenConnectionsClosed(ILogger logger, string tokenId, int connectionCount);
-
-    [LoggerMessage(4007, LogLevel.Information, "Closed {ConnectionCount} hub connections of revoked key {KeyId}", EventName = "RevokedKeyConnectionsClosed")]
-    public static partial void KeyConnectionsClosed(ILogger logger, Guid keyId, int connectionCount);
 }

@@ -4,10 +4,15 @@ using SignalRTicker.Server.Metrics;
 
 namespace SignalRTicker.Server.Ticker;
 
-/// <summary>The open hub connections of this node, by connection id.</summary>
+/// <summary>
+/// The open hub connections of this node, by connection id, and how many each key holds (for its cap). Revocations
+/// and entitlement changes find a token's or a key's connections here.
+/// </summary>
 public sealed class LiveConnections(TickerMetrics metrics)
 {
     private readonly ConcurrentDictionary<string, LiveConnection> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, int> _perKey = [];
+    private readonly Lock _gate = new();
 
     public int Count => _connections.Count;
 
@@ -16,22 +21,84 @@ public sealed class LiveConnections(TickerMetrics metrics)
     public bool TryGet(string connectionId, [NotNullWhen(true)] out LiveConnection? connection) =>
         _connections.TryGetValue(connectionId, out connection);
 
-    internal void Add(LiveConnection connection)
+    public int CountOfKey(Guid keyId)
     {
-        if (_connections.TryAdd(connection.ConnectionId, connection))
+        lock (_gate)
         {
-            metrics.Connections.Add(1);
+            return _perKey.GetValueOrDefault(keyId);
         }
+    }
+
+    /// <summary>The key's open connections on this node.</summary>
+    public List<LiveConnection> OfKey(Guid keyId) => [.. _connections.Values.Where(c => c.KeyId == keyId)];
+
+    /// <summary>Adds a connection unless its key already holds <paramref name="maxPerKey"/> (null: no cap).</summary>
+    internal bool TryAdd(LiveConnection connection, int? maxPerKey)
+    {
+        lock (_gate)
+        {
+            if (connection.KeyId is { } key)
+            {
+                var count = _perKey.GetValueOrDefault(key);
+                if (count >= maxPerKey)
+                {
+                    return false;
+                }
+
+                _perKey[key] = count + 1;
+            }
+
+            _connections[connection.ConnectionId] = connection;
+        }
+
+        metrics.Connections.Add(1);
+        return true;
     }
 
     internal bool Remove(string connectionId, [NotNullWhen(true)] out LiveConnection? connection)
     {
-        if (_connections.TryRemove(connectionId, out connection))
+        lock (_gate)
         {
-            metrics.Connections.Add(-1);
-            return true;
+            if (!_connections.TryRemove(connectionId, out connection))
+            {
+                return false;
+            }
+
+            if (connection.KeyId is { } key)
+            {
+                if (_perKey[key] <= 1)
+                {
+                    _perKey.Remove(key);
+                }
+                else
+                {
+                    _perKey[key]--;
+                }
+            }
         }
 
-        return false;
+        metrics.Connections.Add(-1);
+        return true;
+    }
+
+    /// <summary>Closes every connection opened with this token; returns how many.</summary>
+    public int AbortToken(string tokenId) => Abort(c => c.TokenId == tokenId);
+
+    /// <summary>Closes every connection of this key; returns how many.</summary>
+    public int AbortKey(Guid keyId) => Abort(c => c.KeyId == keyId);
+
+    private int Abort(Func<LiveConnection, bool> match)
+    {
+        var aborted = 0;
+        foreach (var connection in _connections.Values)
+        {
+            if (match(connection))
+            {
+                connection.Abort();
+                aborted++;
+            }
+        }
+
+        return aborted;
     }
 }

@@ -29,4 +29,12 @@ public static class TickerExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", level => level is not LogLevel.Error and >= LogLevel.Warning);
         return builder;
     }
+
+    /// <summary>A key at its connection cap is refused at negotiate with a 429. Call after authentication.</summary>
+    public static IApplicationBuilder UseConnectionCap(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(TickerHub.Path)
+                && context.User.Identity?.IsAuthenticated == true
+                && !context.Request.Query.ContainsKey("id"),
+            hub => hub.UseMiddleware<ConnectionCapCheck>());
 }

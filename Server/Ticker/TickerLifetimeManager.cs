@@ -4,6 +4,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using SignalRTicker.Server.Delivery;
+using SignalRTicker.Server.RateLimits;
+using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -14,19 +16,39 @@ namespace SignalRTicker.Server.Ticker;
 /// busy one and never blocks on a slow one. A group is a delivery topic: the hub's subscriptions and
 /// <c>Groups.AddToGroupAsync</c> are the same membership.
 /// </summary>
-public sealed class TickerLifetimeManager(LiveConnections connections, QuoteDelivery delivery) : HubLifetimeManager<TickerHub>
+public sealed class TickerLifetimeManager(
+    LiveConnections connections,
+    QuoteDelivery delivery,
+    ConnectionCap cap,
+    RevocationList revocations,
+    ILogger<TickerLifetimeManager> logger) : HubLifetimeManager<TickerHub>
 {
     private static readonly string QuoteMethod = nameof(ITickerClient.Quote);
 
     private readonly ConcurrentDictionary<string, ClientResult> _results = new(StringComparer.Ordinal);
     private long _lastInvocationId;
 
-    public override Task OnConnectedAsync(HubConnectionContext connection)
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         var writer = delivery.CreateWriter(connection)
             ?? throw new InvalidOperationException($"The delivery cannot serialize for the {connection.Protocol.Name} protocol.");
-        connections.Add(new LiveConnection(connection, writer));
-        return Task.CompletedTask;
+        var live = new LiveConnection(connection, writer);
+        var max = live.KeyId is { } key ? await cap.MaxForAsync(key) : null;
+        if (!connections.TryAdd(live, max))
+        {
+            // Negotiate refuses a key at its cap (429); this is the rare connection that raced another past that check.
+            TickerLog.ConnectionCapReachedOnConnect(logger, connection.ConnectionId, live.KeyId, max ?? 0);
+            delivery.Close(writer);
+            live.Abort();
+            return;
+        }
+
+        // Registered first, then checked: a revocation that lands in between either sees this connection or is seen here.
+        if (revocations.IsRevoked(live.TokenId, live.KeyId?.ToString()))
+        {
+            TickerLog.RevokedOnConnect(logger, connection.ConnectionId, live.KeyId);
+            live.Abort();
+        }
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)

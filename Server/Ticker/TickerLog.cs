@@ -16,4 +16,16 @@ internal static partial class TickerLog
 
     [LoggerMessage(3204, LogLevel.Information, "Instrument {Symbol} was removed; ended its subscriptions on {ConnectionCount} connections", EventName = "InstrumentUnsubscribed")]
     public static partial void InstrumentUnsubscribed(ILogger logger, string symbol, int connectionCount);
+
+    [LoggerMessage(3205, LogLevel.Information, "Closed connection {ConnectionId} of key {KeyId}: its token was revoked while it connected", EventName = "RevokedOnConnect")]
+    public static partial void RevokedOnConnect(ILogger logger, string connectionId, Guid? keyId);
+
+    [LoggerMessage(3206, LogLevel.Information, "Closed {ConnectionCount} hub connections of revoked token {TokenId}", EventName = "RevokedTokenConnectionsClosed")]
+    public static partial void TokenConnectionsClosed(ILogger logger, string tokenId, int connectionCount);
+
+    [LoggerMessage(3207, LogLevel.Information, "Closed {ConnectionCount} hub connections of revoked key {KeyId}", EventName = "RevokedKeyConnectionsClosed")]
+    public static partial void KeyConnectionsClosed(ILogger logger, Guid keyId, int connectionCount);
+
+    [LoggerMessage(3208, LogLevel.Warning, "Closed connection {ConnectionId}: key {KeyId} already holds its {MaxConnections} connections", EventName = "ConnectionCapReachedOnConnect")]
+    public static partial void ConnectionCapReachedOnConnect(ILogger logger, string connectionId, Guid? keyId, int maxConnections);
 }

@@ -1,0 +1,30 @@
+using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.RateLimits;
+
+namespace SignalRTicker.Server.Ticker;
+
+/// <summary>
+/// Refuses a new hub connection of a key that already holds its cap, at negotiate (or at a connect without
+/// negotiate), with a 429 problem, before any hub code runs. Requests of a connection already negotiated (they carry
+/// its <c>id</c>) pass.
+/// </summary>
+internal sealed class ConnectionCapCheck(RequestDelegate next, LiveConnections connections, ConnectionCap cap, ILogger<ConnectionCapCheck> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (Guid.TryParse(context.User.KeyId(), out var key)
+            && await cap.MaxForAsync(key) is { } max
+            && connections.CountOfKey(key) >= max)
+        {
+            RateLimitLog.ConnectionCapReached(logger, key, context.Connection.RemoteIpAddress?.ToString(), max);
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many connections for this key",
+                detail: $"This API key already has {max} open connections, the most it may hold. Close one, or ask an operator for a higher limit.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+}
