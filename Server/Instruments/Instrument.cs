@@ -95,6 +95,32 @@ public sealed class Instrument
     }
 
     /// <summary>
+    /// Takes a quote another node sequenced (a cluster): newer than the latest, it becomes the latest and joins the
+    /// history; otherwise (a repeat, or one overtaken) it is refused.
+    /// </summary>
+    internal bool Apply(Quote quote)
+    {
+        lock (_gate)
+        {
+            if (quote.Sequence <= _sequence)
+            {
+                return false;
+            }
+
+            _sequence = quote.Sequence;
+            Volatile.Write(ref _latest, quote);
+            _history.Add(quote.Sequence, new HistoryEntry(quote.Timestamp.UtcTicks, quote.Price, quote.Bid ?? 0m, quote.Ask ?? 0m));
+            if (StartPrice is null && (_references.Count == 0 || _references[^1].Reference != quote.Price - quote.Change))
+            {
+                _references.Add((quote.Sequence, quote.Price - quote.Change));
+                _referenceDay = DateOnly.FromDateTime(quote.Timestamp.UtcDateTime);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
     /// The quotes after <paramref name="since"/>, oldest first, at most <paramref name="limit"/>. Complete when none
     /// after <paramref name="since"/> has left the history.
     /// </summary>

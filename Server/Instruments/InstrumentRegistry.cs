@@ -148,5 +148,29 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
         return new PublishResult(recorded.Count, ignored);
     }
 
+    /// <summary>
+    /// Records quotes already sequenced elsewhere (by a cluster's engine) and delivers the ones newer than what this
+    /// node holds, as one batch; returns how many were new.
+    /// </summary>
+    public int Apply(IReadOnlyList<Quote> quotes)
+    {
+        var applied = new List<Quote>(quotes.Count);
+        foreach (var quote in quotes)
+        {
+            if (_instruments.TryGetValue(quote.Symbol, out var instrument) && instrument.Apply(quote))
+            {
+                applied.Add(quote);
+            }
+        }
+
+        if (applied.Count > 0)
+        {
+            _metrics.QuotesPublished.Add(applied.Count);
+            _sink.Deliver(applied);
+        }
+
+        return applied.Count;
+    }
+
     private void Changed() => Volatile.Write(ref _symbols, null);
 }

@@ -21,6 +21,8 @@ public static class TickerExtensions
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
             options.AddFilter<TickerHubFilter>();
         })
+            // A repeated property in a hub call's JSON is refused rather than letting the last one win.
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.AllowDuplicateProperties = false)
             // Binary and smaller on the wire than JSON; clients choose per connection.
             .AddMessagePackProtocol();
 
