@@ -55,6 +55,11 @@ export class SequenceTracker {
     this.#resync.clear();
   }
 
+  /** The symbol's last sequence, or null before its first. */
+  last(symbol) {
+    return this.#last.get(symbol) ?? null;
+  }
+
   /** Each symbol's last sequence, e.g. for a resume after reconnecting. */
   positions() {
     return [...this.#last].map(([symbol, sequence]) => ({ symbol, sequence }));
@@ -84,6 +89,35 @@ export function normaliseQuote(quote) {
   if (quote.Bid != null) normalised.bid = Number(quote.Bid);
   if (quote.Ask != null) normalised.ask = Number(quote.Ask);
   return normalised;
+}
+
+/** A `Resume` answer for one symbol, `{ symbol, recovered, quotes }`, whichever protocol carried it. */
+export function normaliseRecovery(recovery) {
+  const symbol = recovery?.symbol ?? recovery?.Symbol;
+  const recovered = recovery?.recovered ?? recovery?.Recovered;
+  const quotes = recovery?.quotes ?? recovery?.Quotes;
+  return { symbol, recovered: recovered === true, quotes: Array.isArray(quotes) ? quotes.map(normaliseQuote) : [] };
+}
+
+/**
+ * One symbol's quotes from two sources (a history page or a Resume replay, and what was pushed meanwhile), each oldest
+ * first, as one list ordered by sequence with every sequence once, keeping the newest `capacity`. Quotes without a
+ * sequence cannot be placed and are left out. Appending newer quotes, the common case, does not sort.
+ */
+export function mergeQuotes(kept, incoming, capacity = Infinity) {
+  let merged;
+  const appends = incoming.every((quote, i) =>
+    Number.isSafeInteger(quote.sequence) && quote.sequence > (i === 0 ? (kept.at(-1)?.sequence ?? -Infinity) : incoming[i - 1].sequence));
+  if (appends) {
+    merged = incoming.length === 0 ? kept : kept.concat(incoming);
+  } else {
+    const bySequence = new Map();
+    for (const quote of [...kept, ...incoming]) {
+      if (Number.isSafeInteger(quote.sequence) && !bySequence.has(quote.sequence)) bySequence.set(quote.sequence, quote);
+    }
+    merged = [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
+  }
+  return merged.length > capacity ? merged.slice(merged.length - capacity) : merged;
 }
 
 /** Decimals to show for a price: cents for ordinary prices, more for fractions such as ETH-BTC. */

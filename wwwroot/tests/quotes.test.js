@@ -1,8 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Arrival, SequenceTracker, decimalsFor, formatQuote, formatTime, isLive, normaliseQuote, normaliseSymbol, STALE_AFTER_MS,
+  Arrival, SequenceTracker, decimalsFor, formatQuote, formatTime, isLive, mergeQuotes, normaliseQuote, normaliseRecovery,
+  normaliseSymbol, STALE_AFTER_MS,
 } from "../quotes.js";
+
+/** Quotes of one symbol with these sequences (price = sequence, to tell them apart). */
+const quotes = (...sequences) => sequences.map((sequence) => ({ symbol: "BTC-USD", price: sequence, sequence }));
+const sequences = (list) => list.map((quote) => quote.sequence);
 
 describe("SequenceTracker", () => {
   test("the first quote of a symbol is taken as it is", () => {
@@ -30,6 +35,8 @@ describe("SequenceTracker", () => {
     assert.equal(tracker.accept("BTC-USD", 42).arrival, Arrival.DUPLICATE);
     assert.equal(tracker.accept("BTC-USD", 40).arrival, Arrival.DUPLICATE);
     assert.deepEqual(tracker.positions(), [{ symbol: "BTC-USD", sequence: 42 }]);
+    assert.equal(tracker.last("BTC-USD"), 42);
+    assert.equal(tracker.last("ETH-USD"), null);
   });
 
   test("symbols are tracked apart", () => {
@@ -87,9 +94,60 @@ describe("normalising", () => {
     });
   });
 
+  test("a Resume answer gets one shape from either protocol, its quotes normalised", () => {
+    const when = new Date("2026-11-22T10:00:00Z");
+    assert.deepEqual(normaliseRecovery({ Symbol: "ACME", Recovered: false, Quotes: [{ Symbol: "ACME", Price: "5", Change: "0", ChangePercent: "0", Sequence: 9, Timestamp: [when, 0] }] }), {
+      symbol: "ACME", recovered: false, quotes: [{ symbol: "ACME", price: 5, change: 0, changePercent: 0, sequence: 9, timestamp: "2026-11-22T10:00:00.000Z" }],
+    });
+    assert.deepEqual(normaliseRecovery({ symbol: "ACME", recovered: true, quotes: [] }), { symbol: "ACME", recovered: true, quotes: [] });
+  });
+
   test("a JSON quote passes through unchanged", () => {
     const quote = { symbol: "BTC-USD", price: 1, change: 0, changePercent: 0, sequence: 1, timestamp: "t" };
     assert.equal(normaliseQuote(quote), quote);
+  });
+});
+
+describe("mergeQuotes", () => {
+  test("history before the live quotes: one list in sequence order, the overlap once", () => {
+    const live = quotes(58, 59, 60);
+    const history = quotes(1, 2, 58, 59);
+    assert.deepEqual(sequences(mergeQuotes(live, history)), [1, 2, 58, 59, 60]);
+  });
+
+  test("on a repeated sequence the quote already kept stays", () => {
+    const kept = [{ symbol: "BTC-USD", price: 1, sequence: 5 }];
+    const merged = mergeQuotes(kept, [{ symbol: "BTC-USD", price: 2, sequence: 5 }]);
+    assert.deepEqual(merged.map((q) => q.price), [1]);
+  });
+
+  test("a Resume replay and the quotes pushed while it was in flight: duplicates dropped, none lost", () => {
+    const replay = quotes(41, 42, 43, 44);
+    const pushed = quotes(43, 44, 45);
+    assert.deepEqual(sequences(mergeQuotes(replay, pushed)), [41, 42, 43, 44, 45]);
+  });
+
+  test("newer quotes are appended, and the newest `capacity` are kept", () => {
+    assert.deepEqual(sequences(mergeQuotes(quotes(1, 2, 3), quotes(4, 5), 4)), [2, 3, 4, 5]);
+    assert.deepEqual(sequences(mergeQuotes(quotes(3, 4), quotes(1, 2, 5, 6), 3)), [4, 5, 6]);
+  });
+
+  test("nothing new leaves the list as it was", () => {
+    const kept = quotes(1, 2);
+    assert.equal(mergeQuotes(kept, []), kept);
+    assert.deepEqual(mergeQuotes([], []), []);
+  });
+
+  test("quotes without a sequence cannot be placed and are left out", () => {
+    assert.deepEqual(sequences(mergeQuotes(quotes(1), [{ symbol: "BTC-USD", price: 2 }, ...quotes(2)])), [1, 2]);
+  });
+
+  test("its inputs are not changed", () => {
+    const kept = quotes(3, 1);
+    const incoming = quotes(2);
+    mergeQuotes(kept, incoming);
+    assert.deepEqual(sequences(kept), [3, 1]);
+    assert.deepEqual(sequences(incoming), [2]);
   });
 });
 
