@@ -353,7 +353,9 @@ export class TickerConnection {
     const symbols = [...this.#subscriptions];
     if (symbols.length === 0) return;
     const last = new Map(this.#tracker.positions().map(({ symbol, sequence }) => [symbol, sequence]));
-    const position = (symbol) => ({ symbol, sequence: last.get(symbol) ?? 0 });
+    // The server's SymbolPosition spelled as it is: MessagePack's contractless resolver matches names exactly, the
+    // JSON protocol ignores their case.
+    const position = (symbol) => ({ Symbol: symbol, Sequence: last.get(symbol) ?? 0 });
     try {
       await this.#resumeSymbols(hub, symbols.map(position));
       return;
@@ -378,7 +380,7 @@ export class TickerConnection {
    * pushed quotes are held until the answer is in, then both go through in sequence order, each once.
    */
   async #resumeSymbols(hub, positions) {
-    const symbols = positions.map(({ symbol }) => symbol);
+    const symbols = positions.map((position) => position.Symbol);
     this.#hold(symbols);
     try {
       const recoveries = (await hub.invoke(HubMethod.RESUME, positions)).map(normaliseRecovery);

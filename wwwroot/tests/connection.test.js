@@ -170,7 +170,7 @@ describe("reconnecting", () => {
     assert.equal(t.api.count("token"), 1);
     assert.equal(t.api.count("ticket"), 2, "a new ticket for the new connection");
     assert.deepEqual(t.hub().calls("Subscribe"), [["BTC-USD", "ETH-USD"]]);
-    assert.deepEqual(t.hub().calls("Resume"), [[{ symbol: "BTC-USD", sequence: 1 }, { symbol: "ETH-USD", sequence: 1 }]]);
+    assert.deepEqual(t.hub().calls("Resume"), [[{ Symbol: "BTC-USD", Sequence: 1 }, { Symbol: "ETH-USD", Sequence: 1 }]]);
   });
 
   test("a connection that closes as soon as it opens backs off instead of spinning", async () => {
@@ -235,7 +235,7 @@ describe("reconnecting", () => {
 
     await t.clock.advance(0);
 
-    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ symbol: "BTC-USD", sequence: 2 }]);
+    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ Symbol: "BTC-USD", Sequence: 2 }]);
     assert.deepEqual(t.quotes().slice(-2), [["quote", "BTC-USD", 3, "next", 0], ["quote", "BTC-USD", 4, "next", 0]]);
     assert.equal(t.log.filter(([kind]) => kind === "unrecovered").length, 0);
   });
@@ -292,7 +292,7 @@ describe("reconnecting", () => {
 
     await t.clock.advance(0);
 
-    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ symbol: "ACME", sequence: 0 }]);
+    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ Symbol: "ACME", Sequence: 0 }]);
     assert.deepEqual(t.quotes(), [["quote", "ACME", 1, "first", 0], ["quote", "ACME", 2, "next", 0]]);
   });
 
@@ -530,7 +530,7 @@ describe("subscriptions", () => {
 
     assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
     assert.deepEqual(t.log.at(-1), ["unsubscribed", "instrument removed", "ACME"]);
-    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ symbol: "BTC-USD", sequence: 1 }], "not resumed after the reconnect");
+    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ Symbol: "BTC-USD", Sequence: 1 }], "not resumed after the reconnect");
   });
 
   test("history reads the server's history of a symbol with the session's token", async () => {

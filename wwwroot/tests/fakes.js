@@ -187,12 +187,12 @@ export class FakeHub {
       return snapshot;
     }
     if (method === "Resume") {
-      for (const { symbol } of args) {
+      for (const { Symbol: symbol } of args) {
         if (this.refused.has(symbol)) throw hubRefusal(method, this.refused.get(symbol));
       }
       // As the hub does: join first, so quotes pushed while it reads the history may also be in its answer.
       this.duringInvoke?.(method, args);
-      return args.map(({ symbol, sequence }) => this.feed.recovery(symbol, sequence));
+      return args.map(({ Symbol: symbol, Sequence: sequence }) => this.feed.recovery(symbol, sequence));
     }
     this.duringInvoke?.(method, args);
     return undefined;
