@@ -150,16 +150,20 @@ function formatNumber(value, decimals, signed, locale) {
 }
 
 /**
- * A quote's cells as text: price and change with the price's decimals, change % with two, both signed; and the
- * direction of the change ("up", "down" or ""). `locale` undefined means the browser's.
+ * A quote's cells as text: price, bid, ask and change with the price's decimals, change % with two, both signed; and
+ * the direction of the change ("up", "down" or ""). Bid and ask are empty when the source does not give them.
+ * `locale` undefined means the browser's.
  */
 export function formatQuote(quote, locale = undefined) {
   const price = Number(quote.price);
   const decimals = Number.isFinite(price) ? decimalsFor(price) : 2;
   const change = quote.change == null ? NaN : Number(quote.change);
   const percent = formatNumber(quote.changePercent, 2, true, locale);
+  const side = (value) => (value === null || value === undefined ? "" : formatNumber(value, decimals, false, locale));
   return {
     price: formatNumber(quote.price, decimals, false, locale),
+    bid: side(quote.bid),
+    ask: side(quote.ask),
     change: formatNumber(quote.change, decimals, true, locale),
     changePercent: percent === NO_VALUE ? NO_VALUE : `${percent}%`,
     direction: change > 0 ? "up" : change < 0 ? "down" : "",
@@ -185,10 +189,22 @@ export function formatTime(timestamp, locale = undefined) {
 /** How long a row may go without a quote before its price no longer counts as live. */
 export const STALE_AFTER_MS = 5_000;
 
+/** Why a row's price is not live. */
+export const NotLive = Object.freeze({
+  OFFLINE: "offline", // the connection is down
+  FEED: "feed", // the server says the symbol's upstream feed is disconnected: its price is stale
+  WAITING: "waiting", // no quote yet
+  QUIET: "quiet", // no quote for a while
+});
+
 /**
- * Whether a price is live: the connection is up and the symbol's last quote arrived (on the client's clock, which the
- * server's timestamps need not agree with) less than `staleAfterMs` ago.
+ * Whether a price is live, and if not why (a NotLive), or null when it is: the connection is up, the server does not
+ * call the symbol stale, and its last quote arrived (on the client's clock, which the server's timestamps need not
+ * agree with) less than `staleAfterMs` ago.
  */
-export function isLive({ connected, lastQuoteAt, now, staleAfterMs = STALE_AFTER_MS }) {
-  return connected && lastQuoteAt !== null && lastQuoteAt !== undefined && now - lastQuoteAt < staleAfterMs;
+export function liveness({ connected, feedStale = false, lastQuoteAt, now, staleAfterMs = STALE_AFTER_MS }) {
+  if (!connected) return NotLive.OFFLINE;
+  if (feedStale) return NotLive.FEED;
+  if (lastQuoteAt === null || lastQuoteAt === undefined) return NotLive.WAITING;
+  return now - lastQuoteAt < staleAfterMs ? null : NotLive.QUIET;
 }

@@ -1,8 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Arrival, SequenceTracker, decimalsFor, formatQuote, formatTime, isLive, mergeQuotes, normaliseQuote, normaliseRecovery,
-  normaliseSymbol, STALE_AFTER_MS,
+  Arrival, NotLive, SequenceTracker, STALE_AFTER_MS, decimalsFor, formatQuote, formatTime, liveness, mergeQuotes, normaliseQuote,
+  normaliseRecovery, normaliseSymbol,
 } from "../quotes.js";
 
 /** Quotes of one symbol with these sequences (price = sequence, to tell them apart). */
@@ -161,26 +161,33 @@ describe("formatting", () => {
 
   test("a rise is signed and marked up, with the price's decimals", () => {
     assert.deepEqual(formatQuote({ price: 42012.5, change: 12.5, changePercent: 0.0297 }, "en-US"), {
-      price: "42,012.50", change: "+12.50", changePercent: "+0.03%", direction: "up",
+      price: "42,012.50", bid: "", ask: "", change: "+12.50", changePercent: "+0.03%", direction: "up",
     });
   });
 
   test("a fall is marked down", () => {
     assert.deepEqual(formatQuote({ price: 0.0595, change: -0.0012, changePercent: -1.98 }, "en-US"), {
-      price: "0.0595", change: "-0.0012", changePercent: "-1.98%", direction: "down",
+      price: "0.0595", bid: "", ask: "", change: "-0.0012", changePercent: "-1.98%", direction: "down",
     });
   });
 
   test("no change has no sign and no direction", () => {
     assert.deepEqual(formatQuote({ price: 150, change: 0, changePercent: 0 }, "en-US"), {
-      price: "150.00", change: "0.00", changePercent: "0.00%", direction: "",
+      price: "150.00", bid: "", ask: "", change: "0.00", changePercent: "0.00%", direction: "",
     });
   });
 
   test("a missing change shows a dash, not NaN or zero", () => {
     assert.deepEqual(formatQuote({ price: 18, change: null, changePercent: undefined }, "en-US"), {
-      price: "18.00", change: "–", changePercent: "–", direction: "",
+      price: "18.00", bid: "", ask: "", change: "–", changePercent: "–", direction: "",
     });
+  });
+
+  test("bid and ask get the price's decimals; either may be missing", () => {
+    const text = formatQuote({ price: 12.5, bid: 12.49, ask: 12.51, change: 0, changePercent: 0 }, "en-US");
+    assert.deepEqual([text.bid, text.ask], ["12.49", "12.51"]);
+    const bidOnly = formatQuote({ price: 0.1875, bid: 0.187, ask: null, change: 0, changePercent: 0 }, "en-US");
+    assert.deepEqual([bidOnly.bid, bidOnly.ask], ["0.1870", ""]);
   });
 
   test("the locale decides the separators", () => {
@@ -194,26 +201,33 @@ describe("formatting", () => {
   });
 });
 
-describe("isLive", () => {
+describe("liveness", () => {
   const now = 1_000_000;
+  const live = { connected: true, feedStale: false, lastQuoteAt: now - 10, now };
 
-  test("a recent quote on a live connection is live", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: now - STALE_AFTER_MS + 1, now }), true);
+  test("a recent quote on a live connection from a live feed is live", () => {
+    assert.equal(liveness(live), null);
+    assert.equal(liveness({ ...live, lastQuoteAt: now - STALE_AFTER_MS + 1 }), null);
   });
 
-  test("a quote older than the limit is not", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: now - STALE_AFTER_MS, now }), false);
+  test("a quote older than the limit is quiet", () => {
+    assert.equal(liveness({ ...live, lastQuoteAt: now - STALE_AFTER_MS }), NotLive.QUIET);
   });
 
-  test("nothing is live while disconnected, however recent", () => {
-    assert.equal(isLive({ connected: false, lastQuoteAt: now, now }), false);
+  test("a symbol the server calls stale is stale however recent its last quote", () => {
+    assert.equal(liveness({ ...live, feedStale: true }), NotLive.FEED);
   });
 
-  test("a symbol with no quote yet is not live", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: null, now }), false);
+  test("nothing is live while disconnected, however recent, and that comes first", () => {
+    assert.equal(liveness({ ...live, connected: false }), NotLive.OFFLINE);
+    assert.equal(liveness({ ...live, connected: false, feedStale: true }), NotLive.OFFLINE);
+  });
+
+  test("a symbol with no quote yet is waiting", () => {
+    assert.equal(liveness({ ...live, lastQuoteAt: null }), NotLive.WAITING);
   });
 
   test("the limit can be set", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: now - 50, now, staleAfterMs: 40 }), false);
+    assert.equal(liveness({ ...live, lastQuoteAt: now - 50, staleAfterMs: 40 }), NotLive.QUIET);
   });
 });
