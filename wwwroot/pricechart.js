@@ -57,11 +57,12 @@ export function createPriceChart(container, colors) {
     show(symbol, quotes) {
       const plan = planChart(shown, symbol, quotes);
       if (plan.redraw) {
+        const fresh = shown?.symbol !== symbol || shown.count === 0;
         times.clear();
         series.setData(plan.quotes.map(point));
         const decimals = plan.quotes.length > 0 ? decimalsFor(Number(plan.quotes.at(-1).price)) : 2;
         series.applyOptions({ priceFormat: { type: "price", precision: decimals, minMove: 10 ** -decimals } });
-        chart.timeScale().fitContent();
+        if (fresh) chart.timeScale().fitContent(); // a redraw of the same symbol keeps the person's zoom and scroll
         shown = plan.quotes.length > 0
           ? { symbol, first: plan.quotes[0].sequence, last: plan.quotes.at(-1).sequence, count: plan.quotes.length }
           : { symbol, first: Infinity, last: -Infinity, count: 0 };
