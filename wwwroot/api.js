@@ -1,4 +1,5 @@
-// The server's HTTP API as the page uses it: exchange a key for a token, a token for a hub ticket, and list symbols.
+// The server's HTTP API as the page uses it: exchange a key for a token, a token for a hub ticket, list symbols and
+// read a symbol's history.
 // Failures become an ApiError whose `kind` says what to do next and whose message a person can act on (the server's
 // problem+json `detail` where there is one). No DOM: the page passes its base URL and origin in.
 
@@ -150,6 +151,20 @@ export function createApi({ baseUrl, pageOrigin = undefined, fetch = globalThis.
       if (!response.ok) throw await failed(response, "list the symbols");
       const body = await response.json().catch(() => null);
       return Array.isArray(body) ? body.filter((item) => item && typeof item.symbol === "string") : [];
+    },
+
+    /** GET /api/symbols/{symbol}/history: the symbol's quotes after sequence `since`, oldest first, at most `limit`. */
+    async history(accessToken, symbol, { since = 0, limit = 100 } = {}) {
+      // encodeURIComponent turns the slash of ALGO/USD into %2F, as the route expects.
+      const query = new URLSearchParams({ since: String(since), limit: String(limit) });
+      const response = await send(`api/symbols/${encodeURIComponent(symbol)}/history?${query}`, {
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
+      });
+      if (response.status === 401) throw await unauthorized(response, `reading the history of ${symbol}`);
+      if (response.status === 429) throw await rateLimited(response, "requests");
+      if (!response.ok) throw await failed(response, `read the history of ${symbol}`);
+      const body = await response.json().catch(() => null);
+      return Array.isArray(body) ? body.filter((item) => item && item.symbol === symbol && Number.isSafeInteger(item.sequence)) : [];
     },
   };
 }

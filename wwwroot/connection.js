@@ -1,6 +1,9 @@
-// One ticker connection as one state machine: get a token, connect, resubscribe, and on any close or failure go round
+// One ticker connection as one state machine: get a token, connect, resume, and on any close or failure go round
 // again with backoff and jitter, until the caller stops or the key is refused. No DOM: the hub connection, the API
 // and the clock are passed in, and everything the caller needs to know arrives as an event.
+//
+// After a reconnect the connection calls the hub's Resume with each symbol's last sequence: the server replays what
+// its history still holds, so a short drop loses nothing and only quotes that are truly gone count as a gap.
 //
 //   disconnected --start()--> connecting --up--> connected --closed--> reconnecting --up--> connected ...
 //         ^                        |                  |                      |
@@ -10,12 +13,12 @@
 // a close that forbids reconnecting, so that path needs this loop anyway, and one loop for every case is simpler.
 
 import { ErrorKind } from "./api.js";
-import { SequenceTracker, Arrival, normaliseQuote, normaliseSymbol } from "./quotes.js";
+import { SequenceTracker, Arrival, mergeQuotes, normaliseQuote, normaliseRecovery, normaliseSymbol } from "./quotes.js";
 
 export const State = Object.freeze({
   DISCONNECTED: "disconnected",
   CONNECTING: "connecting", // not connected yet in this session
-  CONNECTED: "connected", // connected and resubscribed
+  CONNECTED: "connected", // connected, and resumed what it had
   RECONNECTING: "reconnecting", // was connected in this session, and is trying to be again
 });
 
@@ -29,8 +32,10 @@ export const StopReason = Object.freeze({
 /** The hub's method names (the server's ITickerHub and ITickerClient). */
 export const HubMethod = Object.freeze({
   SUBSCRIBE: "Subscribe",
+  RESUME: "Resume",
   UNSUBSCRIBE: "Unsubscribe",
   QUOTE: "Quote",
+  UNSUBSCRIBED: "Unsubscribed",
 });
 
 const REFUSAL_MARKER = "HubException: ";
@@ -91,10 +96,12 @@ function deferred() {
  *   connected. `retryAt` (on `timers.now()`'s clock) is when the next attempt starts; `reason` is a StopReason when
  *   the state is disconnected; `error` is what made it so, if anything.
  * - `subscribed` `{ symbols }`: symbols added to this connection's subscriptions (in the server's spelling).
- * - `unsubscribed` `{ symbols, reason }`: symbols removed: `reason` is null when the caller asked, or the hub's reason
- *   when a resubscribe after reconnecting was refused for them.
+ * - `unsubscribed` `{ symbols, reason }`: symbols removed: `reason` is null when the caller asked, else why the server
+ *   ended them (its `Unsubscribed` message: an instrument removed, an entitlement lost) or refused them on resuming.
  * - `quote` `(quote, { arrival, missed })`: a quote of a subscribed symbol, in the JSON shape, duplicates dropped;
  *   `arrival` is an Arrival, `missed` how many quotes a gap skipped.
+ * - `unrecovered` `{ symbols }`: after a reconnect, the server no longer held every quote these symbols had since the
+ *   connection's last one; the quotes in between are lost (the next quote's `missed` counts them).
  * - `error` `{ error, during }`: a failure that changes no state (a token renewal that will be retried).
  */
 export class TickerConnection {
@@ -119,8 +126,8 @@ export class TickerConnection {
   #closed = null; // resolved by the live hub connection's close
   #ticket = null; // this attempt's: it serves the negotiate and the connect of one connection
 
-  #subscriptions = new Set(); // in the order subscribed; asked for again after every reconnect
-  #pending = new Map(); // symbol -> its quotes that arrived while its Subscribe was in flight
+  #subscriptions = new Set(); // in the order subscribed; resumed after every reconnect
+  #held = new Map(); // symbol -> its quotes pushed while its Subscribe or Resume was in flight
   #tracker = new SequenceTracker();
 
   /**
@@ -149,6 +156,11 @@ export class TickerConnection {
   /** The subscribed symbols, in the order they were added. */
   get symbols() {
     return [...this.#subscriptions];
+  }
+
+  /** The last sequence received of a symbol, or null before its first quote. */
+  lastSequence(symbol) {
+    return this.#tracker.last(normaliseSymbol(symbol));
   }
 
   on(event, handler) {
@@ -181,6 +193,11 @@ export class TickerConnection {
     hub.on(HubMethod.QUOTE, (quote) => {
       if (hub === this.#hub) this.#receive(normaliseQuote(quote));
     });
+    hub.on(HubMethod.UNSUBSCRIBED, (symbols, reason) => {
+      if (hub !== this.#hub || !Array.isArray(symbols)) return;
+      const held = symbols.map(normaliseSymbol).filter((symbol) => this.#subscriptions.has(symbol));
+      this.#dropSubscriptions(String(reason || "the server ended the subscription"), held);
+    });
     hub.onclose((error) => {
       if (hub === this.#hub) this.#closed?.resolve(error ?? null);
     });
@@ -204,6 +221,14 @@ export class TickerConnection {
     await this.#end(StopReason.STOPPED, null);
   }
 
+  /**
+   * The symbol's quotes after sequence `since`, oldest first, at most `limit`, from the server's history (the API's
+   * errors as they are).
+   */
+  async history(symbol, { since = 0, limit = 100 } = {}) {
+    return this.#api.history(await this.accessToken(), normaliseSymbol(symbol), { since, limit });
+  }
+
   /** The session's access token (renewed when near expiry), for the HTTP API. */
   accessToken() {
     if (this.#apiKey === null) return Promise.reject(new Error("Not connected: start() first."));
@@ -217,25 +242,20 @@ export class TickerConnection {
   async subscribe(symbols) {
     const hub = this.#connectedHub();
     const requested = [...new Set(symbols.map(normaliseSymbol))];
-    for (const symbol of requested) {
-      if (!this.#pending.has(symbol)) this.#pending.set(symbol, []);
-    }
+    this.#hold(requested);
     try {
       const snapshot = (await hub.invoke(HubMethod.SUBSCRIBE, requested)).map(normaliseQuote);
       if (hub !== this.#hub) return snapshot;
-      const added = snapshot.map((quote) => quote.symbol).filter((symbol) => !this.#subscriptions.has(symbol));
+      // Every symbol asked for is subscribed now, also one with no quote yet (its snapshot is empty).
+      const added = requested.filter((symbol) => !this.#subscriptions.has(symbol));
       for (const symbol of added) this.#subscriptions.add(symbol);
       if (added.length > 0) this.#emit("subscribed", { symbols: added });
-      // The snapshot first, then what was pushed while the call was in flight; the tracker drops repeats.
-      for (const quote of snapshot) this.#receive(quote);
-      for (const symbol of requested) {
-        for (const quote of this.#pending.get(symbol) ?? []) this.#receive(quote);
-      }
+      for (const symbol of requested) this.#release(symbol, snapshot.filter((quote) => quote.symbol === symbol));
       return snapshot;
     } catch (error) {
       throw new Error(hubReason(error), { cause: error });
     } finally {
-      for (const symbol of requested) this.#pending.delete(symbol);
+      for (const symbol of requested) this.#held.delete(symbol);
     }
   }
 
@@ -253,7 +273,7 @@ export class TickerConnection {
       try {
         await hub.invoke(HubMethod.UNSUBSCRIBE, gone);
       } catch (error) {
-        // A connection lost meanwhile forgets them anyway, and the resubscribe after reconnecting leaves them out.
+        // A connection lost meanwhile forgets them anyway, and the resume after reconnecting leaves them out.
         if (isHubRefusal(error)) throw new Error(hubReason(error), { cause: error });
       }
     }
@@ -275,7 +295,7 @@ export class TickerConnection {
         this.#closed = deferred();
         await hub.start();
         if (!live()) return;
-        await this.#resubscribe(hub);
+        await this.#resume(hub);
         if (!live()) return;
         upSince = this.#timers.now();
         this.#everConnected = true;
@@ -290,7 +310,7 @@ export class TickerConnection {
           return;
         }
         if (kind === ErrorKind.UNAUTHORIZED) this.#token = null; // the next attempt gets a new one
-        await hub.stop().catch(() => {}); // a start or resubscribe cut short may have left it half open
+        await hub.stop().catch(() => {}); // a start or resume cut short may have left it half open
         if (!live()) return;
         const delay = error?.retryAfterMs ?? this.#delay(attempt);
         attempt++;
@@ -325,21 +345,28 @@ export class TickerConnection {
     });
   }
 
-  /** Asks again for every symbol this connection had; symbols the hub now refuses are dropped and announced. */
-  async #resubscribe(hub) {
+  /**
+   * Resumes every symbol this connection had from its last sequence (0 for one that has had no quote yet); symbols
+   * the hub now refuses are dropped and announced.
+   */
+  async #resume(hub) {
     const symbols = [...this.#subscriptions];
     if (symbols.length === 0) return;
+    const last = new Map(this.#tracker.positions().map(({ symbol, sequence }) => [symbol, sequence]));
+    // The server's SymbolPosition spelled as it is: MessagePack's contractless resolver matches names exactly, the
+    // JSON protocol ignores their case.
+    const position = (symbol) => ({ Symbol: symbol, Sequence: last.get(symbol) ?? 0 });
     try {
-      this.#receiveAll(await hub.invoke(HubMethod.SUBSCRIBE, symbols));
+      await this.#resumeSymbols(hub, symbols.map(position));
       return;
     } catch (error) {
       if (!isHubRefusal(error)) throw error;
     }
-    // Subscribe is all or nothing: find the ones still allowed one at a time.
+    // Resume is all or nothing: find the ones still allowed one at a time.
     const refused = new Map();
     for (const symbol of symbols) {
       try {
-        this.#receiveAll(await hub.invoke(HubMethod.SUBSCRIBE, [symbol]));
+        await this.#resumeSymbols(hub, [position(symbol)]);
       } catch (error) {
         if (!isHubRefusal(error)) throw error;
         refused.set(symbol, hubReason(error));
@@ -348,16 +375,47 @@ export class TickerConnection {
     if (refused.size > 0) this.#dropSubscriptions([...refused.values()].join(" "), [...refused.keys()]);
   }
 
-  #receiveAll(quotes) {
-    for (const quote of quotes) this.#receive(normaliseQuote(quote));
+  /**
+   * The hub joins before it reads its history, so a quote pushed while Resume is in flight may also be in the replay:
+   * pushed quotes are held until the answer is in, then both go through in sequence order, each once.
+   */
+  async #resumeSymbols(hub, positions) {
+    const symbols = positions.map((position) => position.Symbol);
+    this.#hold(symbols);
+    try {
+      const recoveries = (await hub.invoke(HubMethod.RESUME, positions)).map(normaliseRecovery);
+      const lost = recoveries.filter((recovery) => !recovery.recovered).map((recovery) => recovery.symbol);
+      if (lost.length > 0) this.#emit("unrecovered", { symbols: lost });
+      for (const symbol of symbols) {
+        this.#release(symbol, recoveries.find((recovery) => recovery.symbol === symbol)?.quotes ?? []);
+      }
+    } finally {
+      for (const symbol of symbols) this.#held.delete(symbol);
+    }
+  }
+
+  /** From now until #release, quotes pushed for these symbols wait. */
+  #hold(symbols) {
+    for (const symbol of symbols) {
+      if (!this.#held.has(symbol)) this.#held.set(symbol, []);
+    }
+  }
+
+  /** Takes `answered` (a snapshot or a replay) and what was pushed meanwhile, in sequence order, each quote once. */
+  #release(symbol, answered) {
+    const pushed = this.#held.get(symbol) ?? [];
+    this.#held.delete(symbol);
+    for (const quote of mergeQuotes(answered, pushed)) this.#receive(quote);
   }
 
   #receive(quote) {
     if (!quote || typeof quote.symbol !== "string") return;
-    if (!this.#subscriptions.has(quote.symbol)) {
-      this.#pending.get(quote.symbol)?.push(quote); // its Subscribe has not returned yet
+    const held = this.#held.get(quote.symbol);
+    if (held) {
+      held.push(quote); // its Subscribe or Resume has not returned yet
       return;
     }
+    if (!this.#subscriptions.has(quote.symbol)) return;
     const result = this.#tracker.accept(quote.symbol, quote.sequence);
     if (result.arrival !== Arrival.DUPLICATE) this.#emit("quote", quote, result);
   }
@@ -451,7 +509,7 @@ export class TickerConnection {
     this.#token = null;
     this.#tokenRequest = null;
     this.#ticket = null;
-    this.#pending.clear();
+    this.#held.clear();
     const hub = this.#hub;
     this.#hub = null;
     return hub ? hub.stop().catch(() => {}) : Promise.resolve();

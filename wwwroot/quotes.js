@@ -55,6 +55,11 @@ export class SequenceTracker {
     this.#resync.clear();
   }
 
+  /** The symbol's last sequence, or null before its first. */
+  last(symbol) {
+    return this.#last.get(symbol) ?? null;
+  }
+
   /** Each symbol's last sequence, e.g. for a resume after reconnecting. */
   positions() {
     return [...this.#last].map(([symbol, sequence]) => ({ symbol, sequence }));
@@ -84,6 +89,35 @@ export function normaliseQuote(quote) {
   if (quote.Bid != null) normalised.bid = Number(quote.Bid);
   if (quote.Ask != null) normalised.ask = Number(quote.Ask);
   return normalised;
+}
+
+/** A `Resume` answer for one symbol, `{ symbol, recovered, quotes }`, whichever protocol carried it. */
+export function normaliseRecovery(recovery) {
+  const symbol = recovery?.symbol ?? recovery?.Symbol;
+  const recovered = recovery?.recovered ?? recovery?.Recovered;
+  const quotes = recovery?.quotes ?? recovery?.Quotes;
+  return { symbol, recovered: recovered === true, quotes: Array.isArray(quotes) ? quotes.map(normaliseQuote) : [] };
+}
+
+/**
+ * One symbol's quotes from two sources (a history page or a Resume replay, and what was pushed meanwhile), each oldest
+ * first, as one list ordered by sequence with every sequence once, keeping the newest `capacity`. Quotes without a
+ * sequence cannot be placed and are left out. Appending newer quotes, the common case, does not sort.
+ */
+export function mergeQuotes(kept, incoming, capacity = Infinity) {
+  let merged;
+  const appends = incoming.every((quote, i) =>
+    Number.isSafeInteger(quote.sequence) && quote.sequence > (i === 0 ? (kept.at(-1)?.sequence ?? -Infinity) : incoming[i - 1].sequence));
+  if (appends) {
+    merged = incoming.length === 0 ? kept : kept.concat(incoming);
+  } else {
+    const bySequence = new Map();
+    for (const quote of [...kept, ...incoming]) {
+      if (Number.isSafeInteger(quote.sequence) && !bySequence.has(quote.sequence)) bySequence.set(quote.sequence, quote);
+    }
+    merged = [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
+  }
+  return merged.length > capacity ? merged.slice(merged.length - capacity) : merged;
 }
 
 /** Decimals to show for a price: cents for ordinary prices, more for fractions such as ETH-BTC. */
@@ -116,16 +150,20 @@ function formatNumber(value, decimals, signed, locale) {
 }
 
 /**
- * A quote's cells as text: price and change with the price's decimals, change % with two, both signed; and the
- * direction of the change ("up", "down" or ""). `locale` undefined means the browser's.
+ * A quote's cells as text: price, bid, ask and change with the price's decimals, change % with two, both signed; and
+ * the direction of the change ("up", "down" or ""). Bid and ask are empty when the source does not give them.
+ * `locale` undefined means the browser's.
  */
 export function formatQuote(quote, locale = undefined) {
   const price = Number(quote.price);
   const decimals = Number.isFinite(price) ? decimalsFor(price) : 2;
   const change = quote.change == null ? NaN : Number(quote.change);
   const percent = formatNumber(quote.changePercent, 2, true, locale);
+  const side = (value) => (value === null || value === undefined ? "" : formatNumber(value, decimals, false, locale));
   return {
     price: formatNumber(quote.price, decimals, false, locale),
+    bid: side(quote.bid),
+    ask: side(quote.ask),
     change: formatNumber(quote.change, decimals, true, locale),
     changePercent: percent === NO_VALUE ? NO_VALUE : `${percent}%`,
     direction: change > 0 ? "up" : change < 0 ? "down" : "",
@@ -151,10 +189,22 @@ export function formatTime(timestamp, locale = undefined) {
 /** How long a row may go without a quote before its price no longer counts as live. */
 export const STALE_AFTER_MS = 5_000;
 
+/** Why a row's price is not live. */
+export const NotLive = Object.freeze({
+  OFFLINE: "offline", // the connection is down
+  FEED: "feed", // the server says the symbol's upstream feed is disconnected: its price is stale
+  WAITING: "waiting", // no quote yet
+  QUIET: "quiet", // no quote for a while
+});
+
 /**
- * Whether a price is live: the connection is up and the symbol's last quote arrived (on the client's clock, which the
- * server's timestamps need not agree with) less than `staleAfterMs` ago.
+ * Whether a price is live, and if not why (a NotLive), or null when it is: the connection is up, the server does not
+ * call the symbol stale, and its last quote arrived (on the client's clock, which the server's timestamps need not
+ * agree with) less than `staleAfterMs` ago.
  */
-export function isLive({ connected, lastQuoteAt, now, staleAfterMs = STALE_AFTER_MS }) {
-  return connected && lastQuoteAt !== null && lastQuoteAt !== undefined && now - lastQuoteAt < staleAfterMs;
+export function liveness({ connected, feedStale = false, lastQuoteAt, now, staleAfterMs = STALE_AFTER_MS }) {
+  if (!connected) return NotLive.OFFLINE;
+  if (feedStale) return NotLive.FEED;
+  if (lastQuoteAt === null || lastQuoteAt === undefined) return NotLive.WAITING;
+  return now - lastQuoteAt < staleAfterMs ? null : NotLive.QUIET;
 }

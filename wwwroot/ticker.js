@@ -3,7 +3,9 @@
 
 import { createApi } from "./api.js";
 import { State, StopReason, TickerConnection } from "./connection.js";
-import { isLive } from "./quotes.js";
+import { Arrival, liveness } from "./quotes.js";
+import { SPARK_POINTS } from "./chart.js";
+import { CHART_POINTS } from "./pricechart.js";
 import { createView, describeConnection } from "./view.js";
 
 const DEFAULT_SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD"];
@@ -14,6 +16,9 @@ const SERVER_URL = new URL(document.querySelector('meta[name="ticker-server"]')?
 // ?protocol=messagepack speaks the binary MessagePack hub protocol instead of JSON.
 const USE_MESSAGEPACK = new URLSearchParams(location.search).get("protocol") === "messagepack";
 const LIVENESS_SWEEP_MS = 1_000;
+// The server does not push a change of an instrument's stale flag, so the page reads GET /api/symbols this often while
+// connected: one small request that also keeps the symbol suggestions current as instruments come and go.
+const SYMBOLS_POLL_MS = 3_000;
 
 const view = createView(document);
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
@@ -88,19 +93,14 @@ connection.on("state", (event) => {
   renderConnection();
   sweepLiveness();
   if (event.state === State.CONNECTED) onConnected();
+  else clearTimeout(symbolsPoll);
   if (event.state === State.DISCONNECTED && event.reason !== StopReason.STOPPED) view.focusKey();
 });
 
 async function onConnected() {
   const first = firstConnectOfSession;
   firstConnectOfSession = false;
-  let symbols = [];
-  try {
-    symbols = (await api.symbols(await connection.accessToken())).map((item) => item.symbol);
-    view.setSymbolList(symbols);
-  } catch {
-    // The list is a convenience; subscribing still works and explains a wrong symbol.
-  }
+  const symbols = await refreshSymbols();
   if (first && connection.symbols.length === 0) {
     const picks = DEFAULT_SYMBOLS.filter((symbol) => symbols.includes(symbol));
     const defaults = picks.length > 0 ? picks : symbols.slice(0, 3);
@@ -110,29 +110,62 @@ async function onConnected() {
   }
 }
 
+// ---------- the instrument list: suggestions and stale feeds ----------
+
+let staleSymbols = new Set(); // symbols whose upstream feed the server last called disconnected
+let symbolsPoll = 0;
+
+/** Reads GET /api/symbols now and again every SYMBOLS_POLL_MS while connected; resolves with the symbols listed. */
+async function refreshSymbols() {
+  clearTimeout(symbolsPoll);
+  let listed = [];
+  try {
+    const instruments = await api.symbols(await connection.accessToken());
+    listed = instruments.map((item) => item.symbol);
+    view.setSymbolList(listed);
+    staleSymbols = new Set(instruments.filter((item) => item.stale === true).map((item) => item.symbol));
+    sweepLiveness();
+  } catch {
+    // The list is a convenience; subscribing still works and explains a wrong symbol.
+  }
+  if (connection.state === State.CONNECTED) {
+    clearTimeout(symbolsPoll); // another refresh may have finished meanwhile: keep one timer
+    symbolsPoll = setTimeout(refreshSymbols, SYMBOLS_POLL_MS);
+  }
+  return listed;
+}
+
 // ---------- subscriptions and quotes ----------
 
 const lastQuoteAt = new Map(); // symbol -> when its last quote arrived, on this page's clock
+const historyDepth = new Map(); // symbol -> how many quotes of history were asked for it
 const gaps = new Map();
 let totalGaps = 0;
 
 connection.on("subscribed", ({ symbols }) => {
   view.addRows(symbols);
+  if (view.selected === null) select(symbols[0]);
+  sweepLiveness();
 });
 
 connection.on("unsubscribed", ({ symbols, reason }) => {
   view.removeRows(symbols);
   for (const symbol of symbols) {
     lastQuoteAt.delete(symbol);
+    historyDepth.delete(symbol);
     gaps.delete(symbol);
   }
-  if (reason) showBanner(`No longer subscribed to ${symbols.join(", ")}: ${reason}`, "action");
+  if (view.selected === null && connection.symbols.length > 0) select(connection.symbols[0]);
+  if (reason) showBanner(`No longer subscribed to ${symbols.join(", ")}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}`, "action");
 });
 
-connection.on("quote", (quote, { missed }) => {
+connection.on("quote", (quote, { arrival, missed }) => {
   lastQuoteAt.set(quote.symbol, Date.now());
-  view.showQuote(quote);
-  view.setLive(quote.symbol, connection.state === State.CONNECTED);
+  if (arrival === Arrival.RESTART) view.clearQuotes(quote.symbol);
+  view.showQuotes(quote.symbol, [quote]);
+  updateLiveness(quote.symbol, Date.now());
+  // A row's first quote tells how far its history goes: fill its sparkline (and its chart, when selected) from there.
+  if (arrival === Arrival.FIRST) fillHistory(quote.symbol, quote.sequence);
   if (missed > 0) {
     const count = (gaps.get(quote.symbol) ?? 0) + 1;
     gaps.set(quote.symbol, count);
@@ -141,13 +174,42 @@ connection.on("quote", (quote, { missed }) => {
   }
 });
 
-/** Dims every row whose price is not live now: the connection is down, or its symbol has gone quiet. */
+connection.on("unrecovered", ({ symbols }) => view.showNotRecovered(symbols));
+
+/**
+ * Reads the quotes before `latest` from the server's history into the symbol's row: enough for a sparkline, or for
+ * the chart when it is the selected one. Each depth is asked for once per subscription.
+ */
+async function fillHistory(symbol, latest = connection.lastSequence(symbol)) {
+  const depth = symbol === view.selected ? CHART_POINTS : SPARK_POINTS;
+  if (latest === null || (historyDepth.get(symbol) ?? 0) >= depth) return;
+  historyDepth.set(symbol, depth);
+  try {
+    const quotes = await connection.history(symbol, { since: Math.max(0, latest - depth), limit: depth });
+    if (historyDepth.has(symbol)) view.showQuotes(symbol, quotes);
+  } catch {
+    historyDepth.delete(symbol); // the live quotes fill the row anyway; the next selection asks again
+  }
+}
+
+function select(symbol) {
+  view.select(symbol ?? null);
+  if (symbol) fillHistory(symbol);
+}
+
+function updateLiveness(symbol, now) {
+  view.setLiveness(symbol, liveness({
+    connected: connection.state === State.CONNECTED,
+    feedStale: staleSymbols.has(symbol),
+    lastQuoteAt: lastQuoteAt.get(symbol) ?? null,
+    now,
+  }));
+}
+
+/** Dims every row whose price is not live now (see liveness), and marks those whose feed is stale. */
 function sweepLiveness() {
   const now = Date.now();
-  const connected = connection.state === State.CONNECTED;
-  for (const symbol of connection.symbols) {
-    view.setLive(symbol, isLive({ connected, lastQuoteAt: lastQuoteAt.get(symbol) ?? null, now }));
-  }
+  for (const symbol of connection.symbols) updateLiveness(symbol, now);
 }
 
 setInterval(sweepLiveness, LIVENESS_SWEEP_MS);
@@ -181,6 +243,8 @@ view.onSubscribe(async (symbol) => {
     return false;
   }
 });
+
+view.onSelect((symbol) => select(symbol));
 
 view.onRemove(async (symbol) => {
   clearBanner();

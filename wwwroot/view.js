@@ -1,10 +1,12 @@
-// The page's DOM: reads the controls, renders the status, the banner and the rows. Data from the server is only ever
-// written with textContent. Quotes are drawn once per animation frame, whatever their rate.
+// The page's DOM: reads the controls, renders the status, the banner, the rows and the chart of the selected row. Data
+// from the server is only ever written with textContent. Each row keeps its symbol's recent quotes (live ones and any
+// filled in from history); rows and the chart are drawn once per animation frame, whatever the rate of quotes.
 
 import { ErrorKind } from "./api.js";
 import { State, StopReason, errorKind, hubReason, isHubRefusal } from "./connection.js";
-import { formatQuote, formatTime } from "./quotes.js";
+import { NotLive, formatQuote, formatTime, mergeQuotes } from "./quotes.js";
 import { drawSparkline, SPARK_POINTS } from "./chart.js";
+import { CHART_POINTS, createPriceChart } from "./pricechart.js";
 
 const KEY_PLACEHOLDER = {
   disconnected: "stk_…",
@@ -15,6 +17,16 @@ const KEY_PLACEHOLDER = {
 
 /** Failed reconnects before the banner speaks up: a routine reconnect (a token expired) should not flash an error. */
 export const QUIET_RECONNECT_ATTEMPTS = 2;
+
+/** What a row's tooltip says when its price is not live, by NotLive reason. */
+const NOT_LIVE_TITLE = {
+  [NotLive.OFFLINE]: "Not live: the connection is down; this is the last price received.",
+  [NotLive.FEED]: "Stale: the server's upstream feed for this symbol is disconnected; this is the last price it sent.",
+  [NotLive.WAITING]: "Waiting for the first quote.",
+  [NotLive.QUIET]: "Not live: no quote for a while; this is the last price received.",
+};
+
+const NOT_RECOVERED_TITLE = "Quotes sent while the connection was down were no longer held by the server: they are lost.";
 
 /** What went wrong, in words a person can act on. */
 export function explainError(error) {
@@ -69,71 +81,117 @@ export function createView(doc = document) {
     symbolInput: $("symbol-input"),
     symbolList: $("symbol-list"),
     subscribe: $("subscribe"),
+    table: $("quote-table"),
     rows: $("quote-rows"),
     empty: $("empty"),
+    chart: $("chart"),
+    chartSymbol: $("chart-symbol"),
     gaps: $("gaps"),
     transport: $("transport"),
     rowTemplate: $("row-template"),
   };
   const win = doc.defaultView;
-  const rows = new Map(); // symbol -> row elements and sparkline history
-  const pending = new Map(); // symbol -> latest quote not drawn yet
+  const rows = new Map(); // symbol -> row elements and the symbol's recent quotes
+  const pending = new Set(); // symbols whose quotes changed since the last frame
   let frame = 0;
   let connected = false;
+  let selected = null;
   let palette = null;
   const reducedMotion = win.matchMedia("(prefers-reduced-motion: reduce)");
-  win.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => { palette = null; });
+  win.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    palette = null;
+    chart.setColors(colors());
+  });
 
   /** The theme's colours, read once (and again when the colour scheme changes) rather than on every frame. */
   function colors() {
     if (!palette) {
       const styles = win.getComputedStyle(doc.documentElement);
       const read = (name) => styles.getPropertyValue(name).trim();
-      palette = { up: read("--up"), down: read("--down"), upBg: read("--up-bg"), downBg: read("--down-bg") };
+      palette = {
+        up: read("--up"), down: read("--down"), upBg: read("--up-bg"), downBg: read("--down-bg"),
+        muted: read("--muted"), line: read("--line"), accent: read("--accent"),
+      };
     }
     return palette;
   }
 
-  function createRow(symbol, onRemove) {
+  const chart = createPriceChart(ui.chart, colors());
+
+  function createRow(symbol) {
     const tr = ui.rowTemplate.content.firstElementChild.cloneNode(true);
     tr.dataset.symbol = symbol;
-    tr.classList.add("stale"); // not live until its first quote
     tr.querySelector(".name").textContent = symbol;
+    tr.setAttribute("aria-current", "false");
+    tr.addEventListener("click", (event) => {
+      if (!event.target.closest(".remove")) selectHandler(symbol);
+    });
+    tr.addEventListener("keydown", (event) => {
+      if (event.target === tr && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        selectHandler(symbol);
+      }
+    });
     const remove = tr.querySelector(".remove");
     remove.setAttribute("aria-label", `Remove ${symbol}`);
     remove.title = `Remove ${symbol}`;
     remove.disabled = !connected;
-    remove.addEventListener("click", () => onRemove(symbol));
+    remove.addEventListener("click", () => removeHandler(symbol));
     const time = doc.createElement("time");
     time.textContent = "–";
     tr.querySelector(".time").replaceChildren(time);
-    return {
+    const row = {
       tr,
       remove,
       price: tr.querySelector(".price"),
+      bid: tr.querySelector(".bid"),
+      ask: tr.querySelector(".ask"),
       change: tr.querySelector(".change"),
       pct: tr.querySelector(".pct"),
       time,
       canvas: tr.querySelector("canvas"),
       gaps: tr.querySelector(".row-gaps"),
-      history: [],
+      staleMarker: tr.querySelector(".stale-marker"),
+      notRecovered: tr.querySelector(".not-recovered"),
+      quotes: [], // oldest first, one per sequence, at most CHART_POINTS
       lastPrice: null,
+      book: false, // its latest quote has a bid or an ask
     };
+    row.notRecovered.title = NOT_RECOVERED_TITLE;
+    setLiveness(row, NotLive.WAITING);
+    return row;
+  }
+
+  function setLiveness(row, reason) {
+    row.tr.classList.toggle("not-live", reason !== null);
+    row.tr.title = reason === null ? "" : NOT_LIVE_TITLE[reason];
+    row.staleMarker.hidden = reason !== NotLive.FEED;
   }
 
   function draw() {
     frame = 0;
-    const quotes = [...pending.values()];
-    pending.clear();
-    for (const quote of quotes) {
-      const row = rows.get(quote.symbol);
-      if (row) render(row, quote);
+    for (const symbol of pending) {
+      const row = rows.get(symbol);
+      if (!row) continue;
+      render(row);
+      if (symbol === selected) chart.show(symbol, row.quotes);
     }
+    pending.clear();
+    ui.table.classList.toggle("with-book", [...rows.values()].some((row) => row.book));
   }
 
-  function render(row, quote) {
+  function render(row) {
+    const quote = row.quotes.at(-1);
+    const prices = row.quotes.slice(-SPARK_POINTS).map((q) => Number(q.price)).filter(Number.isFinite);
+    drawSparkline(row.canvas, prices, colors());
+    row.canvas.dataset.points = String(prices.length);
+    if (!quote) return;
+
     const text = formatQuote(quote);
     row.price.textContent = text.price;
+    row.bid.textContent = text.bid;
+    row.ask.textContent = text.ask;
+    row.book = text.bid !== "" || text.ask !== "";
     row.change.textContent = text.change;
     row.pct.textContent = text.changePercent;
     row.time.textContent = formatTime(quote.timestamp);
@@ -145,9 +203,11 @@ export function createView(doc = document) {
     if (!Number.isFinite(price)) return;
     if (row.lastPrice !== null && price !== row.lastPrice) flash(row.price, price > row.lastPrice);
     row.lastPrice = price;
-    row.history.push(price);
-    if (row.history.length > SPARK_POINTS) row.history.shift();
-    drawSparkline(row.canvas, row.history, colors());
+  }
+
+  function schedule(symbol) {
+    pending.add(symbol);
+    if (!frame) frame = win.requestAnimationFrame(draw);
   }
 
   /** The Web Animations API restarts the flash on every move without forcing a layout. */
@@ -163,7 +223,17 @@ export function createView(doc = document) {
     ui.empty.hidden = rows.size > 0;
   }
 
+  /** Marks `symbol`'s row as the charted one and draws its quotes; null empties the chart. */
+  function select(symbol) {
+    selected = symbol !== null && rows.has(symbol) ? symbol : null;
+    for (const [name, row] of rows) row.tr.setAttribute("aria-current", String(name === selected));
+    ui.chartSymbol.textContent = selected ?? "no symbol selected";
+    if (selected === null) chart.clear();
+    else chart.show(selected, rows.get(selected).quotes);
+  }
+
   let removeHandler = () => {};
+  let selectHandler = () => {};
 
   return {
     // ---------- what the person does ----------
@@ -194,6 +264,11 @@ export function createView(doc = document) {
     /** `handler(symbol)` when a row's remove button is pressed. */
     onRemove(handler) {
       removeHandler = handler;
+    },
+
+    /** `handler(symbol)` when a row is clicked (or Enter or Space pressed on it), to chart it. */
+    onSelect(handler) {
+      selectHandler = handler;
     },
 
     focusKey() {
@@ -228,16 +303,23 @@ export function createView(doc = document) {
       ui.error.hidden = true;
     },
 
-    // ---------- rows ----------
+    // ---------- rows and the chart ----------
 
     hasRow(symbol) {
       return rows.has(symbol);
     },
 
+    /** The charted symbol, or null. */
+    get selected() {
+      return selected;
+    },
+
+    select,
+
     addRows(symbols) {
       for (const symbol of symbols) {
         if (rows.has(symbol)) continue;
-        const row = createRow(symbol, (s) => removeHandler(s));
+        const row = createRow(symbol);
         rows.set(symbol, row);
         ui.rows.append(row.tr);
       }
@@ -250,21 +332,37 @@ export function createView(doc = document) {
         rows.delete(symbol);
         pending.delete(symbol);
       }
+      if (selected !== null && !rows.has(selected)) select(null);
       ui.empty.textContent = "No symbols yet: add one above.";
       showEmpty();
     },
 
-    showQuote(quote) {
-      pending.set(quote.symbol, quote);
-      if (!frame) frame = win.requestAnimationFrame(draw);
+    /** Adds quotes of one symbol (live ones, or a page of history, in any order and overlap) to its row. */
+    showQuotes(symbol, quotes) {
+      const row = rows.get(symbol);
+      if (!row || quotes.length === 0) return;
+      row.quotes = mergeQuotes(row.quotes, quotes, CHART_POINTS);
+      schedule(symbol);
     },
 
-    /** Dims a row whose price is no longer live (disconnected, or no quote for a while). */
-    setLive(symbol, live) {
+    /** Forgets a row's quotes: its feed restarted, and its sequences with it. */
+    clearQuotes(symbol) {
       const row = rows.get(symbol);
-      if (!row) return;
-      row.tr.classList.toggle("stale", !live);
-      row.tr.title = live ? "" : "Not live: this is the last price received.";
+      if (row) row.quotes = [];
+    },
+
+    /** Dims a row whose price is not live, saying why (a NotLive, or null when live); a stale feed gets a marker. */
+    setLiveness(symbol, reason) {
+      const row = rows.get(symbol);
+      if (row) setLiveness(row, reason);
+    },
+
+    /** Marks rows whose quotes from while the connection was down could not be recovered. */
+    showNotRecovered(symbols) {
+      for (const symbol of symbols) {
+        const row = rows.get(symbol);
+        if (row) row.notRecovered.hidden = false;
+      }
     },
 
     showGaps(symbol, rowGaps, totalGaps) {
@@ -277,6 +375,8 @@ export function createView(doc = document) {
     },
 
     setSymbolList(symbols) {
+      const current = [...ui.symbolList.options].map((option) => option.value);
+      if (current.length === symbols.length && current.every((symbol, i) => symbol === symbols[i])) return;
       ui.symbolList.replaceChildren(...symbols.map((symbol) => {
         const option = doc.createElement("option");
         option.value = symbol;

@@ -167,7 +167,7 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     }
 
     [ChromiumFact]
-    public async Task ServerDropsTheConnection_PageReconnectsAndResubscribesWithTheSameToken()
+    public async Task ServerDropsTheConnection_PageReconnectsAndResumesWithTheSameToken()
     {
         var hubs = new ConnectionTracker();
         var app = _host.StartApp(services: services =>
@@ -185,7 +185,7 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal(1, hubs.AbortAll());
 
         await TaskTimeoutExtensions.WaitUntilAsync(
-            () => hubs.Calls.Any(call => call.ConnectionId != first && call.Method == "Subscribe"), TimeSpan.FromSeconds(15));
+            () => hubs.Calls.Any(call => call.ConnectionId != first && call.Method == "Resume"), TimeSpan.FromSeconds(15));
         await page.ExpectConnectedAsync();
         await page.ExpectPriceToMoveAsync("BTC-USD");
         await Expect(page.Rows).ToHaveCountAsync(3);

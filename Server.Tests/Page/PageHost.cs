@@ -18,9 +18,10 @@ public sealed class PageHost(Chromium chromium) : IAsyncDisposable
         return app;
     }
 
-    public async Task<TickerPage> OpenAsync(TickerAppFactory app, int width = 1100, int height = 640)
+    /// <param name="query">Appended to the page's address, such as <c>?protocol=messagepack</c>.</param>
+    public async Task<TickerPage> OpenAsync(TickerAppFactory app, int width = 1100, int height = 640, string query = "")
     {
-        var page = await TickerPage.OpenAsync(chromium, app.BaseAddress, width, height);
+        var page = await TickerPage.OpenAsync(chromium, new Uri(app.BaseAddress, query), width, height);
         _cleanup.Add(page);
         return page;
     }

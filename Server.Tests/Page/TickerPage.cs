@@ -62,6 +62,15 @@ public sealed class TickerPage : IAsyncDisposable
         }
     }
 
+    /// <summary>How many received frames contain <paramref name="text"/>.</summary>
+    public int FramesContaining(string text)
+    {
+        lock (_frames)
+        {
+            return _frames.Count(f => f.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     public ILocator Status => Page.GetByTestId("status");
 
     public ILocator Error => Page.GetByTestId("error");
@@ -72,8 +81,23 @@ public sealed class TickerPage : IAsyncDisposable
 
     public ILocator Price(string symbol) => Row(symbol).GetByTestId("price");
 
+    public ILocator Sparkline(string symbol) => Row(symbol).GetByTestId("sparkline");
+
+    /// <summary>The row's marker for an instrument whose upstream feed the server calls stale.</summary>
+    public ILocator StaleMarker(string symbol) => Row(symbol).GetByTestId("stale-marker");
+
+    /// <summary>The row's marker for quotes lost while the connection was down (Resume could not recover them).</summary>
+    public ILocator NotRecovered(string symbol) => Row(symbol).GetByTestId("not-recovered");
+
+    /// <summary>The price chart; <c>data-symbol</c> and <c>data-points</c> say what it shows.</summary>
+    public ILocator Chart => Page.GetByTestId("chart");
+
+    public ILocator ChartSymbol => Page.GetByTestId("chart-symbol");
+
+    public ILocator Gaps => Page.GetByTestId("gaps");
+
     /// <summary>Rows the page does not show as dimmed (their price is live).</summary>
-    public ILocator LiveRows => Page.Locator("[data-testid=quote-row]:not(.stale)");
+    public ILocator LiveRows => Page.Locator("[data-testid=quote-row]:not(.not-live)");
 
     public ILocator KeyField => Page.GetByTestId("api-key");
 
@@ -105,6 +129,7 @@ public sealed class TickerPage : IAsyncDisposable
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = ColorScheme.Dark,
+            Locale = "en-US", // so prices read 1,234.50 in every test's assertions
         });
         var page = new TickerPage(context, await context.NewPageAsync());
         await page.Page.GotoAsync(url.ToString());
@@ -131,6 +156,30 @@ public sealed class TickerPage : IAsyncDisposable
         var before = await price.TextContentAsync();
         await Expect(price).Not.ToHaveTextAsync(before!, new() { Timeout = timeout });
     }
+
+    /// <summary>Waits until the row's sparkline is drawn across the canvas to its left edge: a full window of prices.</summary>
+    public async Task ExpectSparklineFilledAsync(string symbol) =>
+        await Page.WaitForFunctionAsync(
+            """
+            symbol => {
+              const canvas = document.querySelector(`[data-testid=quote-row][data-symbol="${symbol}"] canvas`);
+              const column = canvas.getContext('2d').getImageData(0, 0, 3, canvas.height).data;
+              return column.some((value, i) => i % 4 === 3 && value > 0);
+            }
+            """,
+            symbol);
+
+    /// <summary>Waits until the chart has drawn: some canvas inside it has ink.</summary>
+    public async Task ExpectChartDrawnAsync() =>
+        await Page.WaitForFunctionAsync(
+            """
+            () => [...document.querySelectorAll('[data-testid=chart] canvas')].some(canvas => {
+              if (canvas.width === 0 || canvas.height === 0) return false;
+              const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+              for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return true;
+              return false;
+            })
+            """);
 
     /// <summary>Saves a screenshot under the repository's TestResults/page (ignored by git), and returns its path.</summary>
     public async Task<string> ScreenshotAsync(string name)

@@ -16,6 +16,8 @@ public sealed class WebPageFilesTests : IAsyncLifetime
     [InlineData("/quotes.js", HttpStatusCode.OK)]
     [InlineData("/connection.js", HttpStatusCode.OK)]
     [InlineData("/lib/signalr/signalr.min.js", HttpStatusCode.OK)]
+    [InlineData("/pricechart.js", HttpStatusCode.OK)]
+    [InlineData("/lib/lightweight-charts/lightweight-charts.standalone.production.mjs", HttpStatusCode.OK)]
     [InlineData("/tests/quotes.test.js", HttpStatusCode.NotFound)]
     [InlineData("/TESTS/fakes.js", HttpStatusCode.NotFound)]
     [InlineData("/package.json", HttpStatusCode.NotFound)]

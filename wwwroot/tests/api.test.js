@@ -174,3 +174,29 @@ describe("symbols", () => {
     assert.equal(requests[0].url, "https://example.com/ticker/api/symbols");
   });
 });
+
+describe("history", () => {
+  const quote = (symbol, sequence) => ({ symbol, price: 1, change: 0, changePercent: 0, sequence, timestamp: "2026-11-22T10:00:00Z" });
+
+  test("asks for the quotes after `since`, at most `limit`, with the slash of a symbol encoded", async () => {
+    const { api, requests } = apiAnswering(() => json([quote("ALGO/USD", 41), quote("ALGO/USD", 42)]));
+
+    const quotes = await api.history("jwt", "ALGO/USD", { since: 40, limit: 2 });
+
+    assert.deepEqual(quotes.map((q) => q.sequence), [41, 42]);
+    assert.equal(requests[0].url, "http://127.0.0.1:5080/api/symbols/ALGO%2FUSD/history?since=40&limit=2");
+    assert.equal(requests[0].init.headers.Authorization, "Bearer jwt");
+  });
+
+  test("items that are not quotes of that symbol are skipped", async () => {
+    const { api } = apiAnswering(() => json([quote("BTC-USD", 1), quote("ETH-USD", 2), { symbol: "BTC-USD" }, null]));
+    assert.deepEqual((await api.history("jwt", "BTC-USD")).map((q) => q.sequence), [1]);
+  });
+
+  test("a refused token means: get a new one; another failure names the symbol", async () => {
+    assert.equal((await rejection(apiAnswering(() => problem(401, "expired")).api.history("jwt", "BTC-USD"))).kind, ErrorKind.UNAUTHORIZED);
+    const error = await rejection(apiAnswering(() => problem(403, "'BTC-USD' is not included in your API key's entitlements.")).api.history("jwt", "BTC-USD"));
+    assert.equal(error.kind, ErrorKind.SERVER);
+    assert.match(error.message, /could not read the history of BTC-USD \(HTTP 403\): 'BTC-USD' is not included/);
+  });
+});

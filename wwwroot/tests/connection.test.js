@@ -13,6 +13,7 @@ function setup() {
   const clock = new FakeClock();
   const api = new FakeApi();
   const feed = new FakeFeed();
+  api.feed = feed;
   const hubs = [];
   const startAnswers = [];
   const connection = new TickerConnection({
@@ -32,6 +33,7 @@ function setup() {
   connection.on("subscribed", ({ symbols }) => log.push(["subscribed", ...symbols]));
   connection.on("unsubscribed", ({ symbols, reason }) => log.push(["unsubscribed", reason, ...symbols]));
   connection.on("quote", (quote, { arrival, missed }) => log.push(["quote", quote.symbol, quote.sequence, arrival, missed]));
+  connection.on("unrecovered", ({ symbols }) => log.push(["unrecovered", ...symbols]));
   const errors = [];
   connection.on("error", (event) => errors.push(event));
   return {
@@ -39,6 +41,7 @@ function setup() {
     hub: () => hubs.at(-1),
     last: () => states.at(-1),
     names: () => states.map((s) => s.state),
+    quotes: () => log.filter(([kind]) => kind === "quote"),
     /** The wait the last state event announced. */
     wait: () => states.at(-1).retryAt - states.at(-1).at,
   };
@@ -153,7 +156,7 @@ describe("connecting", () => {
 });
 
 describe("reconnecting", () => {
-  test("a connection that lasted comes back at once with the same token, and resubscribes", async () => {
+  test("a connection that lasted comes back at once with the same token, and resumes from each symbol's last sequence", async () => {
     const t = setup();
     await connected(t);
     await t.connection.subscribe(["BTC-USD", "eth-usd"]);
@@ -166,7 +169,8 @@ describe("reconnecting", () => {
     assert.equal(t.states.at(-2).retryAt, t.states.at(-2).at, "no wait");
     assert.equal(t.api.count("token"), 1);
     assert.equal(t.api.count("ticket"), 2, "a new ticket for the new connection");
-    assert.deepEqual(t.hub().subscribeCalls(), [["BTC-USD", "ETH-USD"], ["BTC-USD", "ETH-USD"]]);
+    assert.deepEqual(t.hub().calls("Subscribe"), [["BTC-USD", "ETH-USD"]]);
+    assert.deepEqual(t.hub().calls("Resume"), [[{ Symbol: "BTC-USD", Sequence: 1 }, { Symbol: "ETH-USD", Sequence: 1 }]]);
   });
 
   test("a connection that closes as soon as it opens backs off instead of spinning", async () => {
@@ -219,7 +223,7 @@ describe("reconnecting", () => {
     assert.deepEqual(t.connection.symbols, ["BTC-USD"], "kept, so the page can still show what it had");
   });
 
-  test("the first quote after a reconnect is checked against the last one before it", async () => {
+  test("a drop the server's history covers loses nothing: the missed quotes are replayed, and no gap is counted", async () => {
     const t = setup();
     await connected(t);
     await t.connection.subscribe(["BTC-USD"]);
@@ -227,11 +231,69 @@ describe("reconnecting", () => {
     await t.clock.advance(60_000);
     t.hub().serverClose();
     t.feed.quote("BTC-USD");
-    t.feed.quote("BTC-USD"); // two ticks while away; the resubscribe's snapshot is the second
+    t.feed.quote("BTC-USD"); // two ticks while away
 
     await t.clock.advance(0);
 
-    assert.deepEqual(t.log.filter(([kind]) => kind === "quote").at(-1), ["quote", "BTC-USD", 4, "gap", 1]);
+    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ Symbol: "BTC-USD", Sequence: 2 }]);
+    assert.deepEqual(t.quotes().slice(-2), [["quote", "BTC-USD", 3, "next", 0], ["quote", "BTC-USD", 4, "next", 0]]);
+    assert.equal(t.log.filter(([kind]) => kind === "unrecovered").length, 0);
+  });
+
+  test("quotes pushed while Resume is in flight are merged with its replay: each once, in order", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+    await t.clock.advance(60_000);
+    t.hub().serverClose();
+    t.feed.quote("BTC-USD"); // 2, while away
+    t.hub().duringInvoke = (method) => {
+      // Joined before the history is read: 3 is pushed live and is in the replay as well.
+      if (method === "Resume") t.hub().push(t.feed.quote("BTC-USD"));
+    };
+
+    await t.clock.advance(0);
+    t.hub().duringInvoke = null;
+    t.hub().push(t.feed.quote("BTC-USD"));
+
+    assert.deepEqual(t.quotes(), [
+      ["quote", "BTC-USD", 1, "first", 0],
+      ["quote", "BTC-USD", 2, "next", 0],
+      ["quote", "BTC-USD", 3, "next", 0],
+      ["quote", "BTC-USD", 4, "next", 0],
+    ]);
+  });
+
+  test("a drop longer than the server's history: the symbol is announced as not recovered, and the gap counts only what was lost", async () => {
+    const t = setup();
+    t.feed.historySize = 3;
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD", "ETH-USD"]);
+    await t.clock.advance(60_000);
+    t.hub().serverClose();
+    for (let i = 0; i < 5; i++) t.feed.quote("BTC-USD"); // 2..6 while away; the server keeps 4..6
+    t.feed.quote("ETH-USD"); // 2, still held
+
+    await t.clock.advance(0);
+
+    assert.deepEqual(t.log.filter(([kind]) => kind === "unrecovered"), [["unrecovered", "BTC-USD"]]);
+    assert.deepEqual(t.quotes().slice(-2), [["quote", "BTC-USD", 6, "gap", 4], ["quote", "ETH-USD", 2, "next", 0]]);
+  });
+
+  test("a symbol with no quote yet resumes from 0, and gets everything it was sent meanwhile", async () => {
+    const t = setup();
+    await connected(t);
+    t.hub().empty.add("ACME");
+    await t.connection.subscribe(["ACME"]);
+    await t.clock.advance(60_000);
+    t.hub().serverClose();
+    t.feed.quote("ACME");
+    t.feed.quote("ACME");
+
+    await t.clock.advance(0);
+
+    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ Symbol: "ACME", Sequence: 0 }]);
+    assert.deepEqual(t.quotes(), [["quote", "ACME", 1, "first", 0], ["quote", "ACME", 2, "next", 0]]);
   });
 
   test("after a reconnect to a restarted feed, its lower sequence numbers are taken, not dropped as repeats", async () => {
@@ -243,12 +305,13 @@ describe("reconnecting", () => {
     t.hub().serverClose();
     t.feed.quote("BTC-USD", { sequence: 3 });
 
-    await t.clock.advance(0);
+    await t.clock.advance(0); // the restarted server holds nothing after 900: nothing to replay
+    t.hub().push(t.feed.quote("BTC-USD"));
     t.hub().push(t.feed.quote("BTC-USD"));
 
-    assert.deepEqual(t.log.filter(([kind]) => kind === "quote").slice(-2), [
-      ["quote", "BTC-USD", 3, "restart", 0],
-      ["quote", "BTC-USD", 4, "next", 0],
+    assert.deepEqual(t.quotes().slice(-2), [
+      ["quote", "BTC-USD", 4, "restart", 0],
+      ["quote", "BTC-USD", 5, "next", 0],
     ]);
   });
 
@@ -440,6 +503,45 @@ describe("subscriptions", () => {
     assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
     assert.deepEqual(t.log.at(-1), ["unsubscribed", null, "ETH-USD"]);
     assert.deepEqual(t.hub().invocations.at(-1), ["Unsubscribe", ["ETH-USD"]]);
+  });
+
+  test("a symbol with no quote yet is subscribed all the same, and its first quote is taken", async () => {
+    const t = setup();
+    await connected(t);
+    t.hub().empty.add("ACME");
+
+    assert.deepEqual(await t.connection.subscribe(["acme"]), []);
+    t.hub().push(t.feed.quote("ACME"));
+
+    assert.deepEqual(t.connection.symbols, ["ACME"]);
+    assert.deepEqual(t.log, [["subscribed", "ACME"], ["quote", "ACME", 1, "first", 0]]);
+  });
+
+  test("the server's Unsubscribed drops the symbols with its reason, and their late quotes are ignored", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD", "ACME"]);
+
+    t.hub().unsubscribed(["ACME", "NEVER-HELD"], "instrument removed");
+    t.hub().push(t.feed.quote("ACME"));
+    await t.clock.advance(60_000);
+    t.hub().serverClose();
+    await t.clock.advance(0);
+
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
+    assert.deepEqual(t.log.at(-1), ["unsubscribed", "instrument removed", "ACME"]);
+    assert.deepEqual(t.hub().calls("Resume").at(-1), [{ Symbol: "BTC-USD", Sequence: 1 }], "not resumed after the reconnect");
+  });
+
+  test("history reads the server's history of a symbol with the session's token", async () => {
+    const t = setup();
+    await connected(t);
+    for (let i = 0; i < 5; i++) t.feed.quote("BTC-USD");
+
+    const quotes = await t.connection.history("btc-usd", { since: 2, limit: 2 });
+
+    assert.deepEqual(quotes.map((q) => q.sequence), [3, 4]);
+    assert.deepEqual(t.api.calls.at(-1), ["history", "jwt-1", "BTC-USD", 2, 2]);
   });
 
   test("quotes for symbols never subscribed are ignored", async () => {

@@ -54,6 +54,7 @@ export class FakeApi {
   tokenAnswers = [];
   ticketAnswers = [];
   lifetimeMs = 3_600_000;
+  feed = null; // a FakeFeed, whose kept quotes history() serves
   #issued = 0;
 
   async token(apiKey) {
@@ -68,6 +69,11 @@ export class FakeApi {
     const answer = this.ticketAnswers.shift();
     if (answer instanceof Error) throw answer;
     return answer ?? `tkt-for-${accessToken}`;
+  }
+
+  async history(accessToken, symbol, { since, limit }) {
+    this.calls.push(["history", accessToken, symbol, since, limit]);
+    return this.feed.history(symbol).filter((quote) => quote.sequence > since).slice(0, limit);
   }
 
   count(method) {
@@ -91,18 +97,38 @@ export const tokenRefused = () => new ApiError("The token was refused.", { kind:
 export const hubRefusal = (method, reason) =>
   new Error(`An unexpected error occurred invoking '${method}' on the server. HubException: ${reason}`);
 
-/** Quotes with a sequence per symbol, as the server's feed would make them. */
+/** Quotes with a sequence per symbol, as the server's feed would make them; it keeps the last `historySize` of each. */
 export class FakeFeed {
+  historySize = 1000;
   #sequences = new Map();
+  #history = new Map();
 
   quote(symbol, { sequence = undefined, price = 100 } = {}) {
     const next = sequence ?? (this.#sequences.get(symbol) ?? 0) + 1;
     this.#sequences.set(symbol, next);
-    return { symbol, price, change: 1, changePercent: 1, sequence: next, timestamp: "2026-11-22T10:00:00.000+00:00" };
+    const quote = { symbol, price, change: 1, changePercent: 1, sequence: next, timestamp: "2026-11-22T10:00:00.000+00:00" };
+    const kept = (this.#history.get(symbol) ?? []).filter((q) => q.sequence < next);
+    this.#history.set(symbol, [...kept, quote].slice(-this.historySize));
+    return quote;
   }
 
   latest(symbol) {
-    return this.quote(symbol, { sequence: this.#sequences.get(symbol) ?? 1 });
+    const last = this.#history.get(symbol)?.at(-1);
+    return last ? { ...last } : this.quote(symbol, { sequence: 1 });
+  }
+
+  history(symbol) {
+    return [...(this.#history.get(symbol) ?? [])];
+  }
+
+  /** What the hub's Resume answers for one position: every quote after it while kept, else the latest only. */
+  recovery(symbol, since) {
+    const kept = this.history(symbol);
+    const last = this.#sequences.get(symbol) ?? 0;
+    if (kept.length === 0 || since >= kept.at(-1).sequence) return { symbol, recovered: since >= last, quotes: [] };
+    return since + 1 >= kept[0].sequence
+      ? { symbol, recovered: true, quotes: kept.filter((q) => q.sequence > since) }
+      : { symbol, recovered: false, quotes: [kept.at(-1)] };
   }
 }
 
@@ -116,6 +142,7 @@ export class FakeHub {
   invocations = [];
   credentials = [];
   refused = new Map(); // symbol -> reason the hub gives
+  empty = new Set(); // symbols with no quote yet: Subscribe returns nothing for them
   duringInvoke = null; // runs while a call is in flight, e.g. to push a quote before Subscribe returns
   #handlers = new Map();
   #closeHandlers = [];
@@ -155,9 +182,17 @@ export class FakeHub {
         if (this.refused.has(symbol)) throw hubRefusal(method, this.refused.get(symbol));
       }
       // As the hub does: join, read the snapshot, and quotes pushed meanwhile may reach the client before the reply.
-      const snapshot = args.map((symbol) => this.feed.latest(symbol));
+      const snapshot = args.filter((symbol) => !this.empty.has(symbol)).map((symbol) => this.feed.latest(symbol));
       this.duringInvoke?.(method, args);
       return snapshot;
+    }
+    if (method === "Resume") {
+      for (const { Symbol: symbol } of args) {
+        if (this.refused.has(symbol)) throw hubRefusal(method, this.refused.get(symbol));
+      }
+      // As the hub does: join first, so quotes pushed while it reads the history may also be in its answer.
+      this.duringInvoke?.(method, args);
+      return args.map(({ Symbol: symbol, Sequence: sequence }) => this.feed.recovery(symbol, sequence));
     }
     this.duringInvoke?.(method, args);
     return undefined;
@@ -168,13 +203,18 @@ export class FakeHub {
     this.#handlers.get("Quote")?.(quote);
   }
 
+  /** The server ends subscriptions (an instrument removed, an entitlement lost). */
+  unsubscribed(symbols, reason) {
+    this.#handlers.get("Unsubscribed")?.(symbols, reason);
+  }
+
   /** The server (or the network) ends the connection. */
   serverClose(error = undefined) {
     this.state = "Disconnected";
     for (const handler of this.#closeHandlers) handler(error);
   }
 
-  subscribeCalls() {
-    return this.invocations.filter(([method]) => method === "Subscribe").map(([, args]) => args);
+  calls(method) {
+    return this.invocations.filter(([name]) => name === method).map(([, args]) => args);
   }
 }

@@ -1,8 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Arrival, SequenceTracker, decimalsFor, formatQuote, formatTime, isLive, normaliseQuote, normaliseSymbol, STALE_AFTER_MS,
+  Arrival, NotLive, SequenceTracker, STALE_AFTER_MS, decimalsFor, formatQuote, formatTime, liveness, mergeQuotes, normaliseQuote,
+  normaliseRecovery, normaliseSymbol,
 } from "../quotes.js";
+
+/** Quotes of one symbol with these sequences (price = sequence, to tell them apart). */
+const quotes = (...sequences) => sequences.map((sequence) => ({ symbol: "BTC-USD", price: sequence, sequence }));
+const sequences = (list) => list.map((quote) => quote.sequence);
 
 describe("SequenceTracker", () => {
   test("the first quote of a symbol is taken as it is", () => {
@@ -30,6 +35,8 @@ describe("SequenceTracker", () => {
     assert.equal(tracker.accept("BTC-USD", 42).arrival, Arrival.DUPLICATE);
     assert.equal(tracker.accept("BTC-USD", 40).arrival, Arrival.DUPLICATE);
     assert.deepEqual(tracker.positions(), [{ symbol: "BTC-USD", sequence: 42 }]);
+    assert.equal(tracker.last("BTC-USD"), 42);
+    assert.equal(tracker.last("ETH-USD"), null);
   });
 
   test("symbols are tracked apart", () => {
@@ -87,9 +94,60 @@ describe("normalising", () => {
     });
   });
 
+  test("a Resume answer gets one shape from either protocol, its quotes normalised", () => {
+    const when = new Date("2026-11-22T10:00:00Z");
+    assert.deepEqual(normaliseRecovery({ Symbol: "ACME", Recovered: false, Quotes: [{ Symbol: "ACME", Price: "5", Change: "0", ChangePercent: "0", Sequence: 9, Timestamp: [when, 0] }] }), {
+      symbol: "ACME", recovered: false, quotes: [{ symbol: "ACME", price: 5, change: 0, changePercent: 0, sequence: 9, timestamp: "2026-11-22T10:00:00.000Z" }],
+    });
+    assert.deepEqual(normaliseRecovery({ symbol: "ACME", recovered: true, quotes: [] }), { symbol: "ACME", recovered: true, quotes: [] });
+  });
+
   test("a JSON quote passes through unchanged", () => {
     const quote = { symbol: "BTC-USD", price: 1, change: 0, changePercent: 0, sequence: 1, timestamp: "t" };
     assert.equal(normaliseQuote(quote), quote);
+  });
+});
+
+describe("mergeQuotes", () => {
+  test("history before the live quotes: one list in sequence order, the overlap once", () => {
+    const live = quotes(58, 59, 60);
+    const history = quotes(1, 2, 58, 59);
+    assert.deepEqual(sequences(mergeQuotes(live, history)), [1, 2, 58, 59, 60]);
+  });
+
+  test("on a repeated sequence the quote already kept stays", () => {
+    const kept = [{ symbol: "BTC-USD", price: 1, sequence: 5 }];
+    const merged = mergeQuotes(kept, [{ symbol: "BTC-USD", price: 2, sequence: 5 }]);
+    assert.deepEqual(merged.map((q) => q.price), [1]);
+  });
+
+  test("a Resume replay and the quotes pushed while it was in flight: duplicates dropped, none lost", () => {
+    const replay = quotes(41, 42, 43, 44);
+    const pushed = quotes(43, 44, 45);
+    assert.deepEqual(sequences(mergeQuotes(replay, pushed)), [41, 42, 43, 44, 45]);
+  });
+
+  test("newer quotes are appended, and the newest `capacity` are kept", () => {
+    assert.deepEqual(sequences(mergeQuotes(quotes(1, 2, 3), quotes(4, 5), 4)), [2, 3, 4, 5]);
+    assert.deepEqual(sequences(mergeQuotes(quotes(3, 4), quotes(1, 2, 5, 6), 3)), [4, 5, 6]);
+  });
+
+  test("nothing new leaves the list as it was", () => {
+    const kept = quotes(1, 2);
+    assert.equal(mergeQuotes(kept, []), kept);
+    assert.deepEqual(mergeQuotes([], []), []);
+  });
+
+  test("quotes without a sequence cannot be placed and are left out", () => {
+    assert.deepEqual(sequences(mergeQuotes(quotes(1), [{ symbol: "BTC-USD", price: 2 }, ...quotes(2)])), [1, 2]);
+  });
+
+  test("its inputs are not changed", () => {
+    const kept = quotes(3, 1);
+    const incoming = quotes(2);
+    mergeQuotes(kept, incoming);
+    assert.deepEqual(sequences(kept), [3, 1]);
+    assert.deepEqual(sequences(incoming), [2]);
   });
 });
 
@@ -103,26 +161,33 @@ describe("formatting", () => {
 
   test("a rise is signed and marked up, with the price's decimals", () => {
     assert.deepEqual(formatQuote({ price: 42012.5, change: 12.5, changePercent: 0.0297 }, "en-US"), {
-      price: "42,012.50", change: "+12.50", changePercent: "+0.03%", direction: "up",
+      price: "42,012.50", bid: "", ask: "", change: "+12.50", changePercent: "+0.03%", direction: "up",
     });
   });
 
   test("a fall is marked down", () => {
     assert.deepEqual(formatQuote({ price: 0.0595, change: -0.0012, changePercent: -1.98 }, "en-US"), {
-      price: "0.0595", change: "-0.0012", changePercent: "-1.98%", direction: "down",
+      price: "0.0595", bid: "", ask: "", change: "-0.0012", changePercent: "-1.98%", direction: "down",
     });
   });
 
   test("no change has no sign and no direction", () => {
     assert.deepEqual(formatQuote({ price: 150, change: 0, changePercent: 0 }, "en-US"), {
-      price: "150.00", change: "0.00", changePercent: "0.00%", direction: "",
+      price: "150.00", bid: "", ask: "", change: "0.00", changePercent: "0.00%", direction: "",
     });
   });
 
   test("a missing change shows a dash, not NaN or zero", () => {
     assert.deepEqual(formatQuote({ price: 18, change: null, changePercent: undefined }, "en-US"), {
-      price: "18.00", change: "–", changePercent: "–", direction: "",
+      price: "18.00", bid: "", ask: "", change: "–", changePercent: "–", direction: "",
     });
+  });
+
+  test("bid and ask get the price's decimals; either may be missing", () => {
+    const text = formatQuote({ price: 12.5, bid: 12.49, ask: 12.51, change: 0, changePercent: 0 }, "en-US");
+    assert.deepEqual([text.bid, text.ask], ["12.49", "12.51"]);
+    const bidOnly = formatQuote({ price: 0.1875, bid: 0.187, ask: null, change: 0, changePercent: 0 }, "en-US");
+    assert.deepEqual([bidOnly.bid, bidOnly.ask], ["0.1870", ""]);
   });
 
   test("the locale decides the separators", () => {
@@ -136,26 +201,33 @@ describe("formatting", () => {
   });
 });
 
-describe("isLive", () => {
+describe("liveness", () => {
   const now = 1_000_000;
+  const live = { connected: true, feedStale: false, lastQuoteAt: now - 10, now };
 
-  test("a recent quote on a live connection is live", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: now - STALE_AFTER_MS + 1, now }), true);
+  test("a recent quote on a live connection from a live feed is live", () => {
+    assert.equal(liveness(live), null);
+    assert.equal(liveness({ ...live, lastQuoteAt: now - STALE_AFTER_MS + 1 }), null);
   });
 
-  test("a quote older than the limit is not", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: now - STALE_AFTER_MS, now }), false);
+  test("a quote older than the limit is quiet", () => {
+    assert.equal(liveness({ ...live, lastQuoteAt: now - STALE_AFTER_MS }), NotLive.QUIET);
   });
 
-  test("nothing is live while disconnected, however recent", () => {
-    assert.equal(isLive({ connected: false, lastQuoteAt: now, now }), false);
+  test("a symbol the server calls stale is stale however recent its last quote", () => {
+    assert.equal(liveness({ ...live, feedStale: true }), NotLive.FEED);
   });
 
-  test("a symbol with no quote yet is not live", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: null, now }), false);
+  test("nothing is live while disconnected, however recent, and that comes first", () => {
+    assert.equal(liveness({ ...live, connected: false }), NotLive.OFFLINE);
+    assert.equal(liveness({ ...live, connected: false, feedStale: true }), NotLive.OFFLINE);
+  });
+
+  test("a symbol with no quote yet is waiting", () => {
+    assert.equal(liveness({ ...live, lastQuoteAt: null }), NotLive.WAITING);
   });
 
   test("the limit can be set", () => {
-    assert.equal(isLive({ connected: true, lastQuoteAt: now - 50, now, staleAfterMs: 40 }), false);
+    assert.equal(liveness({ ...live, lastQuoteAt: now - 50, staleAfterMs: 40 }), NotLive.QUIET);
   });
 });
