@@ -15,7 +15,8 @@ internal sealed class FeedInstrumentSeeder(InstrumentRegistry instruments, IOpti
         var added = 0;
         foreach (var (symbol, price) in symbols)
         {
-            if (instruments.Add(symbol, InstrumentSource.Simulated, price))
+            // One an admin removed stays removed; one restored from the database carries on as it was.
+            if (!instruments.WasRemoved(symbol) && instruments.Add(symbol, InstrumentSource.Simulated, price))
             {
                 added++;
             }

@@ -15,6 +15,7 @@ public sealed class Instrument
     private DateOnly _referenceDay;
     private Quote? _latest;
     private long _sequence;
+    private long _reserved;
     private volatile bool _stale;
 
     internal Instrument(InstrumentState state, int historySize)
@@ -24,6 +25,7 @@ public sealed class Instrument
         StartPrice = state.StartPrice;
         _history = new QuoteHistory(historySize);
         _sequence = state.Sequence;
+        _reserved = state.Sequence;
         _latest = state.Latest;
         if (state.Reference is { } reference)
         {
@@ -59,6 +61,42 @@ public sealed class Instrument
     {
         get => _stale;
         set => _stale = value;
+    }
+
+    /// <summary>
+    /// The highest sequence saved as possibly used: a restart carries on after it. Quotes may run past it only while
+    /// the database cannot be written (see <see cref="Overrun"/>).
+    /// </summary>
+    public long ReservedSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reserved;
+            }
+        }
+    }
+
+    /// <summary>True when quotes have been given sequences past the saved reservation.</summary>
+    public bool Overrun
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sequence > _reserved;
+            }
+        }
+    }
+
+    /// <summary>Records that sequences up to <paramref name="through"/> are saved as possibly used.</summary>
+    internal void Reserved(long through)
+    {
+        lock (_gate)
+        {
+            _reserved = Math.Max(_reserved, through);
+        }
     }
 
     /// <summary>What to persist so the instrument carries on after a restart.</summary>

@@ -19,6 +19,7 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
     private readonly TickerMetrics _metrics;
     private readonly IOptions<TickerOptions> _options;
     private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, bool> _removed = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private string[]? _symbols;
 
@@ -91,9 +92,16 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
             return false;
         }
 
+        _removed.TryRemove(state.Symbol, out _);
         Changed();
         return true;
     }
+
+    /// <summary>True when an admin removed the symbol (and nobody added it again): configured defaults leave it out.</summary>
+    public bool WasRemoved(string symbol) => _removed.ContainsKey(symbol);
+
+    /// <summary>Remembers a removal made before this start.</summary>
+    internal void MarkRemoved(string symbol) => _removed[symbol] = true;
 
     /// <summary>Removes an instrument and announces it, so every subscription to it ends; false when unknown.</summary>
     public async Task<bool> RemoveAsync(string symbol, CancellationToken cancellationToken)
@@ -103,6 +111,7 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
             return false;
         }
 
+        _removed[symbol] = true;
         Changed();
         await _control.PublishAsync(new InstrumentRemoved(symbol), cancellationToken);
         return true;

@@ -15,6 +15,10 @@ public static class InstrumentsExtensions
         builder.Services.AddSingleton<InstrumentRegistry>();
         builder.Services.AddSingleton<IInstrumentCatalog>(sp => sp.GetRequiredService<InstrumentRegistry>());
         builder.Services.TryAddSingleton<IQuoteEngine, LocalQuoteEngine>();
+        builder.Services.AddScoped<InstrumentStore>();
+
+        // Hosted, and registered before the feeds: stored instruments are back before anything makes quotes.
+        builder.Services.AddHostedService<InstrumentPersistence>();
         return builder;
     }
 }

@@ -14,6 +14,16 @@ public static partial class Symbol
         return symbol.Length is > 0 and <= MaxLength && Shape().IsMatch(symbol);
     }
 
+    /// <summary>
+    /// A symbol taken from a URL path segment: a symbol with a slash (ALGO/USD) travels encoded as ALGO%2FUSD, which
+    /// routing leaves as it came. <paramref name="raw"/> is what was sent, decoded, for an error message.
+    /// </summary>
+    public static bool TryFromPath(string segment, out string symbol, out string raw)
+    {
+        raw = Uri.UnescapeDataString(segment);
+        return TryNormalise(raw, out symbol);
+    }
+
     /// <summary>A safe way to echo what a client sent in an error: quoted, printable, and cut short.</summary>
     public static string Describe(string? raw)
     {

@@ -26,5 +26,8 @@ public sealed class ApiKey
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>When its name, symbols or role last changed; a running server applies such changes to live connections.</summary>
+    public DateTimeOffset? UpdatedAt { get; set; }
+
     public bool IsRevoked => RevokedAt is not null;
 }

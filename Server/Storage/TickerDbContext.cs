@@ -13,6 +13,8 @@ public sealed class TickerDbContext(DbContextOptions<TickerDbContext> options) :
 
     public DbSet<TokenRecord> Tokens => Set<TokenRecord>();
 
+    public DbSet<InstrumentRecord> Instruments => Set<InstrumentRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var key = modelBuilder.Entity<ApiKey>();
@@ -31,6 +33,12 @@ public sealed class TickerDbContext(DbContextOptions<TickerDbContext> options) :
         token.Property(t => t.UserAgent).HasMaxLength(TokenRecord.MaxUserAgentLength);
         token.HasIndex(t => t.KeyId);
         token.HasIndex(t => t.ExpiresAt);
+
+        var instrument = modelBuilder.Entity<InstrumentRecord>();
+        instrument.ToTable("Instruments");
+        instrument.HasKey(i => i.Symbol);
+        instrument.Property(i => i.Symbol).HasMaxLength(InstrumentRecord.MaxSymbolLength);
+        instrument.Property(i => i.Source).HasMaxLength(InstrumentRecord.MaxSourceLength);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -17,6 +17,7 @@ public static class SymbolEndpoints
             .WithTags("Symbols")
             .RequireAuthorization(TickerPolicies.Subscriber);
         group.MapGet("/", List);
+        group.MapGet("/{symbol}", Get);
         group.MapGet("/{symbol}/history", HistoryAsync);
         return app;
     }
@@ -37,6 +38,22 @@ public static class SymbolEndpoints
         return TypedResults.Ok(list.ToArray());
     }
 
+    /// <summary>One instrument the caller is entitled to.</summary>
+    private static Results<Ok<InstrumentInfo>, ProblemHttpResult> Get(string symbol, ClaimsPrincipal user, InstrumentRegistry instruments)
+    {
+        if (!Symbol.TryFromPath(symbol, out var normalised, out _) || !instruments.TryGet(normalised, out var instrument))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown symbol", $"'{Uri.UnescapeDataString(symbol)}' is not a known symbol. GET /api/symbols lists the symbols you can see.");
+        }
+
+        if (!Entitlements.Of(user).Allows(normalised))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Not entitled", $"'{normalised}' is not included in your API key's entitlements.");
+        }
+
+        return TypedResults.Ok(Describe(instrument));
+    }
+
     internal static InstrumentInfo Describe(Instrument instrument)
     {
         var latest = instrument.Latest;
@@ -47,9 +64,7 @@ public static class SymbolEndpoints
     private static async Task<Results<Ok<Quote[]>, ProblemHttpResult>> HistoryAsync(
         string symbol, long? since, int? limit, ClaimsPrincipal user, InstrumentRegistry instruments, IQuoteEngine engine, CancellationToken cancellationToken)
     {
-        // A symbol with a slash (ALGO/USD) travels encoded as ALGO%2FUSD; routing leaves %2F as it came.
-        var raw = Uri.UnescapeDataString(symbol);
-        if (!Symbol.TryNormalise(raw, out var normalised))
+        if (!Symbol.TryFromPath(symbol, out var normalised, out var raw))
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid symbol", $"{Symbol.Describe(raw)} is not a valid symbol: use letters, digits and . - / such as BTC-USD (encode / as %2F in the path).");
         }

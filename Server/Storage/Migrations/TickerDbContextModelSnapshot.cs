@@ -56,11 +56,63 @@ namespace SignalRTicker.Server.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("HashPrefix");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("SignalRTicker.Server.Storage.InstrumentRecord", b =>
+                {
+                    b.Property<string>("Symbol")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("LastAsk")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("LastBid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("LastPrice")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastTimestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Reference")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ReferenceDay")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReservedSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("StartPrice")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Symbol");
+
+                    b.ToTable("Instruments", (string)null);
                 });
 
             modelBuilder.Entity("SignalRTicker.Server.Storage.TokenRecord", b =>
