@@ -21,6 +21,9 @@ public abstract class UpstreamFeed : BackgroundService
 
     private const int InitialBufferBytes = 16 * 1024;
 
+    /// <summary>How long the gateway waits for the venue's side of a close handshake.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>The longest a per-message log line (malformed, unknown, publish failure) waits behind the previous one.</summary>
     private static readonly TimeSpan LogWindow = TimeSpan.FromSeconds(10);
 
@@ -211,7 +214,7 @@ public abstract class UpstreamFeed : BackgroundService
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                await CloseQuietlyAsync(socket, null, stoppingToken);
+                await CloseAsync(socket, null, stoppingToken);
                 var status = socket.CloseStatus is { } code ? $"{(int)code} {socket.CloseStatusDescription}".TrimEnd() : "no status";
                 return $"the venue closed the connection ({status})";
             }
@@ -242,7 +245,7 @@ public abstract class UpstreamFeed : BackgroundService
             oversized = false;
             if (await HandleAsync(message, stoppingToken) is { } dropped)
             {
-                await CloseQuietlyAsync(socket, "reconnecting", stoppingToken);
+                await CloseAsync(socket, "reconnecting", stoppingToken);
                 return dropped;
             }
         }
@@ -351,14 +354,21 @@ public abstract class UpstreamFeed : BackgroundService
     }
 
     /// <summary>
-    /// Sends a close frame without waiting for the answer: it completes the handshake after the venue's close, and
-    /// tells the venue why the gateway gives up on a connection. The connection is over either way.
+    /// Completes a close handshake: answers the venue's close, or tells the venue why the gateway gives up on the
+    /// connection and waits (a bounded time) for its answer, so the venue closes the TCP connection first, as RFC 6455
+    /// asks. The connection is over either way.
     /// </summary>
-    private static async Task CloseQuietlyAsync(ClientWebSocket socket, string? description, CancellationToken cancellationToken)
+    private async Task CloseAsync(ClientWebSocket socket, string? description, CancellationToken stoppingToken)
     {
+        using var timeout = new CancellationTokenSource(CloseTimeout, _time);
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         try
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, description, cancellationToken);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, description, closing.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The venue did not answer in time; disposing the socket ends the connection.
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
         {
