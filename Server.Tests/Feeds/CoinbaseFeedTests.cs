@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using SignalRTicker.Server.Feeds;
 using SignalRTicker.Server.Metrics;
 
 namespace SignalRTicker.Server.Tests.Feeds;
@@ -225,6 +226,29 @@ public sealed class CoinbaseFeedTests : IAsyncLifetime
         var lines = await _app.WaitForLogAsync("FeedMessageMalformed", count: 2);
         Assert.Equal((3 * malformed.Length).ToString(CultureInfo.InvariantCulture), lines[1].GetStructuredStateValue("Count"));
         Assert.Contains("a BTC-USD quote whose price is not positive", lines[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OversizedMessage_IsSkippedAsMalformed_WhileLargeOnesAreRead()
+    {
+        using var malformedCount = new MetricCollector<long>(_app.Services.GetRequiredService<IMeterFactory>(), TickerMetrics.MeterName, "ticker.feed.malformed");
+        var (hub, quotes) = await _app.ConnectAsync();
+        await using var _hub = hub;
+        await hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
+        var connection = await LiveConnectionAsync();
+        var large = new string('x', UpstreamFeed.MaxMessageBytes / 2);
+        var oversized = new string('x', UpstreamFeed.MaxMessageBytes + 1);
+
+        await connection.SendAsync(
+            $$"""{"type":"ticker","product_id":"BTC-USD","price":"1","best_bid":"1","best_ask":"2","time":"{{T1}}","pad":"{{oversized}}"}""",
+            $$"""{"type":"status","products":[],"pad":"{{large}}"}""",
+            CoinbaseMessages.Ticker("BTC-USD", "67450.12", "67450.11", "67450.13", T1, 8));
+
+        var quote = await quotes.NextAsync();
+        Assert.Equal((67450.12m, 1L), (quote.Price, quote.Sequence));
+        Assert.Equal(1, malformedCount.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Contains($"a message over {UpstreamFeed.MaxMessageBytes} bytes", Assert.Single(_app.Logged("FeedMessageMalformed")).Message, StringComparison.Ordinal);
+        Assert.Equal(1, _venue.ConnectionCount);
     }
 
     [Fact]
