@@ -84,7 +84,7 @@ public abstract class UpstreamFeed : BackgroundService
     /// of <paramref name="initial"/>·2^failures, capped at <paramref name="max"/>. The jitter spreads the reconnects of
     /// many gateways after a venue restart, so they do not all arrive at once.
     /// </summary>
-    public static TimeSpan Backoff(int failures, TimeSpan initial, TimeSpan max, Random random)
+    private static TimeSpan Backoff(int failures, TimeSpan initial, TimeSpan max, Random random)
     {
         var ceiling = Math.Min(initial.Ticks * Math.Pow(2, Math.Min(failures, 30)), max.Ticks);
         return TimeSpan.FromTicks((long)(ceiling / 2 + (random.NextDouble() * ceiling / 2)));
