@@ -1,16 +1,28 @@
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Feeds.Binance;
+using SignalRTicker.Server.Feeds.Coinbase;
 using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Feeds;
 
 /// <summary>
-/// At start, makes sure every instrument a feed prices exists: the simulated instruments of <c>Ticker:Symbols</c>
-/// (or the defaults). Runs before the feeds start (hosted services start in registration order).
+/// At start, makes sure every instrument a feed prices exists: first those of the upstream feeds
+/// (<c>Feeds:Coinbase:Products</c>, <c>Feeds:Binance:Symbols</c>), so a symbol configured for a feed takes that feed
+/// as its source even when <c>Ticker:Symbols</c> or the defaults name it too; then the simulated instruments of
+/// <c>Ticker:Symbols</c> (or the defaults). Runs before the feeds start (hosted services start in registration order).
 /// </summary>
-internal sealed class FeedInstrumentSeeder(InstrumentRegistry instruments, IOptions<TickerOptions> options, ILogger<FeedInstrumentSeeder> logger) : IHostedService
+internal sealed class FeedInstrumentSeeder(
+    InstrumentRegistry instruments,
+    IOptions<TickerOptions> options,
+    IOptions<CoinbaseFeedOptions> coinbase,
+    IOptions<BinanceFeedOptions> binance,
+    ILogger<FeedInstrumentSeeder> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        SeedUpstream(InstrumentSource.Coinbase, coinbase.Value.InstrumentSymbols, $"{CoinbaseFeedOptions.SectionName}:{nameof(CoinbaseFeedOptions.Products)}");
+        SeedUpstream(InstrumentSource.Binance, binance.Value.InstrumentSymbols, $"{BinanceFeedOptions.SectionName}:{nameof(BinanceFeedOptions.Symbols)}");
+
         var symbols = options.Value.Symbols.Count > 0 ? options.Value.Symbols : TickerOptions.DefaultSymbols;
         var added = 0;
         foreach (var (symbol, price) in symbols)
@@ -27,4 +39,28 @@ internal sealed class FeedInstrumentSeeder(InstrumentRegistry instruments, IOpti
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void SeedUpstream(InstrumentSource source, IReadOnlyList<string> symbols, string key)
+    {
+        if (symbols.Count == 0)
+        {
+            return;
+        }
+
+        var added = 0;
+        foreach (var symbol in symbols)
+        {
+            if (instruments.Add(symbol, source))
+            {
+                added++;
+            }
+            else if (instruments.TryGet(symbol, out var existing) && existing.Source != source)
+            {
+                // Only when it was there before start (restored from storage, say): the feed will not price it.
+                FeedLog.FeedSymbolTaken(logger, symbol, source.Name(), existing.Source.Name());
+            }
+        }
+
+        FeedLog.FeedInstrumentsSeeded(logger, added, source.Name(), key);
+    }
 }

@@ -10,6 +10,9 @@ public sealed class TickerMetrics
 {
     public const string MeterName = "SignalRTicker";
 
+    /// <summary>The tag naming the upstream feed on the feed counters.</summary>
+    public const string FeedTag = "feed";
+
     public TickerMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -22,6 +25,8 @@ public sealed class TickerMetrics
         SendLag = meter.CreateHistogram<double>("ticker.send.lag", "ms", "Time from a tick's publication to the completion of a connection's write of it.");
         Connections = meter.CreateUpDownCounter<long>("ticker.connections", "{connection}", "Open hub connections.");
         Subscriptions = meter.CreateUpDownCounter<long>("ticker.subscriptions", "{subscription}", "Symbol subscriptions held by open connections.");
+        FeedDisconnects = meter.CreateCounter<long>("ticker.feed.disconnects", "{disconnect}", "Upstream feed connections that dropped or could not be made, tagged with the feed.");
+        FeedMalformed = meter.CreateCounter<long>("ticker.feed.malformed", "{message}", "Upstream feed messages skipped because they could not be read, tagged with the feed.");
     }
 
     public Counter<long> QuotesPublished { get; }
@@ -41,4 +46,10 @@ public sealed class TickerMetrics
     public UpDownCounter<long> Connections { get; }
 
     public UpDownCounter<long> Subscriptions { get; }
+
+    /// <summary>Tagged <see cref="FeedTag"/> = the feed's source name (<c>coinbase</c>, <c>binance</c>).</summary>
+    public Counter<long> FeedDisconnects { get; }
+
+    /// <summary>Tagged <see cref="FeedTag"/> = the feed's source name.</summary>
+    public Counter<long> FeedMalformed { get; }
 }
