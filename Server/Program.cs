@@ -32,7 +32,7 @@ builder.AddTickerAuth();    // API key → JWT exchange; JwtBearer for the API a
 builder.AddRateLimits();    // 429s per client IP for tokens, hub connects and failed auth; per-key and per-connection hub limits
 builder.AddRevocation();    // revoked tokens and keys refused at once and their hub connections closed
 builder.AddQuoteDelivery(); // fan-out per connection: coalesced, conflated, slow consumers cut off
-builder.AddFeeds();         // what makes quotes: the simulated random walk
+builder.AddFeeds();         // what makes quotes: the random walk, publishers, Coinbase and Binance
 builder.AddTicker();        // the hub and its connections; quotes leave through IHubContext
 builder.AddHealth();
 builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus

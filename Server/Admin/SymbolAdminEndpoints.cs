@@ -46,7 +46,8 @@ internal static class SymbolAdminEndpoints
                 detail: $"{Symbol.Describe(raw)} is not an instrument. GET /api/symbols lists them.");
         }
 
-        var stored = await store.RemoveAsync(normalised, cancellationToken);
+        var running = instruments.TryGet(normalised, out var instrument) ? instrument.State : null;
+        var stored = await store.RemoveAsync(normalised, running, cancellationToken);
         var removed = await instruments.RemoveAsync(normalised, cancellationToken);
         if (!stored && !removed)
         {

@@ -56,8 +56,9 @@ internal sealed class FeedInstrumentSeeder(
             }
             else if (instruments.TryGet(symbol, out var existing) && existing.Source != source)
             {
-                // Only when it was there before start (restored from storage, say): the feed will not price it.
+                // Stored with another source before this start: the configured feed takes it over, sequence and all.
                 FeedLog.FeedSymbolTaken(logger, symbol, source.Name(), existing.Source.Name());
+                instruments.ChangeSource(symbol, source);
             }
         }
 

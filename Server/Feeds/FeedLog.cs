@@ -50,6 +50,6 @@ internal static partial class FeedLog
     [LoggerMessage(3020, LogLevel.Information, "Added {Added} {Feed} instruments from {Key}", EventName = "FeedInstrumentsSeeded")]
     public static partial void FeedInstrumentsSeeded(ILogger logger, int added, string feed, string key);
 
-    [LoggerMessage(3021, LogLevel.Warning, "{Symbol} is configured for the {Feed} feed but already exists with the {Source} source; the feed leaves it alone", EventName = "FeedSymbolTaken")]
+    [LoggerMessage(3021, LogLevel.Information, "{Symbol} is configured for the {Feed} feed but was stored with the {Source} source; the feed takes it over, carrying on its sequence", EventName = "FeedSymbolTaken")]
     public static partial void FeedSymbolTaken(ILogger logger, string symbol, string feed, string source);
 }

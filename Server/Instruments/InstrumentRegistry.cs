@@ -97,6 +97,21 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
         return true;
     }
 
+    /// <summary>
+    /// Gives a known instrument another source (configuration now names a feed for it), keeping its sequence and
+    /// latest quote; false when the symbol is unknown.
+    /// </summary>
+    public bool ChangeSource(string symbol, InstrumentSource source)
+    {
+        if (!_instruments.TryGetValue(symbol, out var current))
+        {
+            return false;
+        }
+
+        var state = current.State with { Source = source, StartPrice = source == InstrumentSource.Simulated ? current.StartPrice : null };
+        return _instruments.TryUpdate(symbol, new Instrument(state, _options.Value.HistorySize), current);
+    }
+
     /// <summary>True when an admin removed the symbol (and nobody added it again): configured defaults leave it out.</summary>
     public bool WasRemoved(string symbol) => _removed.ContainsKey(symbol);
 

@@ -41,11 +41,38 @@ public sealed class InstrumentStore(TickerDbContext db, TimeProvider time)
         return new InstrumentState(symbol, source, startPrice, record.ReservedSequence, opening);
     }
 
-    /// <summary>Marks an instrument removed; false when there is no such active instrument.</summary>
-    public async Task<bool> RemoveAsync(string symbol, CancellationToken cancellationToken) =>
-        await db.Instruments
-            .Where(i => i.Symbol == symbol && i.RemovedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.RemovedAt, time.GetUtcNow()), cancellationToken) > 0;
+    /// <summary>
+    /// Marks an instrument removed, keeping the sequences it used (<paramref name="running"/>: where it stands now, when
+    /// this server runs it), so the configured defaults do not bring it back and a later one of the same symbol does not
+    /// repeat them. False when there is no such active instrument.
+    /// </summary>
+    public async Task<bool> RemoveAsync(string symbol, InstrumentState? running, CancellationToken cancellationToken)
+    {
+        var record = await db.Instruments.FindAsync([symbol], cancellationToken);
+        if (record is { RemovedAt: not null } || (record is null && running is null))
+        {
+            return false;
+        }
+
+        if (record is null)
+        {
+            record = new InstrumentRecord { Symbol = symbol, Source = running!.Source.Name(), CreatedAt = time.GetUtcNow() };
+            db.Instruments.Add(record);
+        }
+
+        record.ReservedSequence = Math.Max(record.ReservedSequence, running?.Sequence ?? 0);
+        record.RemovedAt = time.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Saves where each instrument stands, with sequences reserved up to <c>Reserve</c>; adds rows missing. An
