@@ -29,10 +29,16 @@ namespace SignalRTicker.Client;
 /// </remarks>
 public sealed partial class TickerConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>The reason given when a reconnect finds a symbol no longer listed for the key.</summary>
     public const string VanishedReason = "no longer available to this key (removed, or no longer entitled) while disconnected";
+
+    /// <summary>How SignalR's client begins the error of a call in flight when the server closes the connection with an error.</summary>
+    private const string ServerClosedPrefix = "The server closed the connection";
+
+    /// <summary>Sends of one batch that the server may answer by closing the connection before the batch is refused.</summary>
+    private const int MaxClosedAttempts = 3;
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly TickerConnectionOptions _options;
     private readonly TokenClient _tokens;
@@ -194,14 +200,17 @@ public sealed partial class TickerConnection : IAsyncDisposable
     /// its fate is unknown, so it is sent again once the connection is back: a quote may be published twice, never lost.
     /// </summary>
     /// <returns>How many quotes were accepted, and how many ignored as older than their symbol's latest.</returns>
-    /// <exception cref="PublishRefusedException">The server refused the batch (naming the item when it can); nothing of it was published.</exception>
+    /// <exception cref="PublishRefusedException">
+    /// The server refused the batch (naming the item when it can), or closed the connection each of the 3 times the batch
+    /// was sent (a batch over the server's message size limit); nothing of it was published.
+    /// </exception>
     /// <exception cref="TickerClientException">The connection stopped for good while the batch waited.</exception>
     /// <exception cref="InvalidOperationException">The connection stopped (<see cref="RunAsync"/> was cancelled) while the batch waited.</exception>
     public async Task<PublishResult> PublishAsync(IReadOnlyList<QuoteInput> quotes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(quotes);
         var batch = quotes as QuoteInput[] ?? [.. quotes];
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             Task connected, closed;
             lock (_statusLock)
@@ -215,13 +224,22 @@ public sealed partial class TickerConnection : IAsyncDisposable
             {
                 return await _hub.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), batch, cancellationToken).ConfigureAwait(false);
             }
-            catch (HubException ex)
+            catch (HubException ex) when (!ex.Message.StartsWith(ServerClosedPrefix, StringComparison.Ordinal))
             {
                 var message = HubMessage(ex);
                 throw new PublishRefusedException(message, ItemIndex(message), ex);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsLostConnection(ex))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HubException || IsLostConnection(ex)))
             {
+                // A server that closes the connection over the batch itself (a message over its size limit) would do
+                // so every time: after a few tries in a row the batch is refused with the server's words.
+                if (ex is HubException && attempt >= MaxClosedAttempts)
+                {
+                    throw new PublishRefusedException(
+                        $"The server closed the connection each of the {attempt} times this batch was sent; the last time: {ex.Message.ReplaceLineEndings(" ")}",
+                        itemIndex: null, ex);
+                }
+
                 ClientLog.PublishInterrupted(_logger, batch.Length, Describe(ex));
                 // Wait for the close to be seen, so that the next round waits for the reconnect instead of spinning.
                 await closed.WaitAsync(cancellationToken).ConfigureAwait(false);
