@@ -93,12 +93,9 @@ public sealed class TickerConnectionResumeTests : IAsyncLifetime
     [Fact]
     public async Task InstrumentRemoved_RaisesUnsubscribed_AndIsNotSubscribedAgainAfterAReconnect()
     {
-        await using var publisher = Publisher();
-        await using var client = new ClientHarness(_app.BaseAddress, "ACME", "BRK.B");
-        await client.NextStateAsync(TickerConnectionState.Connected);
-        await PublishAsync(publisher, "ACME", 5m);
-        await PublishAsync(publisher, "BRK.B", 6m);
-        await client.QuotesUntilAsync(q => q.Symbol == "BRK.B");
+        var (publisher, client) = await BothSymbolsQuotedOnceAsync();
+        await using var _publisher = publisher;
+        await using var _client = client;
 
         Assert.True(await Instruments.RemoveAsync("ACME", CancellationToken.None).DefaultTimeout());
         var ended = await client.NextUnsubscribedAsync();
@@ -119,12 +116,9 @@ public sealed class TickerConnectionResumeTests : IAsyncLifetime
     [Fact]
     public async Task InstrumentRemovedWhileAway_IsEndedOnReconnect_AndTheOthersResume()
     {
-        await using var publisher = Publisher();
-        await using var client = new ClientHarness(_app.BaseAddress, "ACME", "BRK.B");
-        await client.NextStateAsync(TickerConnectionState.Connected);
-        await PublishAsync(publisher, "ACME", 5m);
-        await PublishAsync(publisher, "BRK.B", 6m);
-        await client.QuotesUntilAsync(q => q.Symbol == "BRK.B");
+        var (publisher, client) = await BothSymbolsQuotedOnceAsync();
+        await using var _publisher = publisher;
+        await using var _client = client;
 
         await DropAndPublishWhileAwayAsync(client, async () =>
         {
@@ -139,6 +133,18 @@ public sealed class TickerConnectionResumeTests : IAsyncLifetime
         Assert.Equal(("BRK.B", 2L), await Next(client));
         Assert.Equal(["BRK.B"], client.Connection.Symbols);
         Assert.False(client.Run.IsCompleted);
+    }
+
+    /// <summary>A publisher, and a client that has had one quote of each of ACME and BRK.B.</summary>
+    private async Task<(ClientHarness Publisher, ClientHarness Client)> BothSymbolsQuotedOnceAsync()
+    {
+        var publisher = Publisher();
+        var client = new ClientHarness(_app.BaseAddress, "ACME", "BRK.B");
+        await client.NextStateAsync(TickerConnectionState.Connected);
+        await PublishAsync(publisher, "ACME", 5m);
+        await PublishAsync(publisher, "BRK.B", 6m);
+        await client.QuotesUntilAsync(q => q.Symbol == "BRK.B");
+        return (publisher, client);
     }
 
     /// <summary>
