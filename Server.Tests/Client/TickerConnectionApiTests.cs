@@ -8,9 +8,15 @@ namespace SignalRTicker.Server.Tests.Client;
 /// <summary>The client library's HTTP reads (history, instruments) and its hub publishing, against a real server.</summary>
 public sealed class TickerConnectionApiTests : IAsyncLifetime
 {
-    private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true);
+    private readonly PublishDropper _dropper = new(drops: 2);
+    private readonly TickerAppFactory _app;
     private readonly HttpClient _http = new();
     private string _publisherKey = "";
+
+    public TickerConnectionApiTests()
+    {
+        _app = new TickerAppFactory(fakeTime: false, kestrel: true) { TestServices = _dropper.Register };
+    }
 
     public async Task InitializeAsync()
     {
@@ -106,6 +112,20 @@ public sealed class TickerConnectionApiTests : IAsyncLifetime
         Assert.True(Instruments.TryGet("ACME", out var acme));
         Assert.Equal(0, acme.Sequence);
         Assert.Equal(TickerConnectionState.Connected, publisher.Connection.Status.State);
+    }
+
+    [Fact]
+    public async Task Publish_ConnectionLostWithTheBatchInFlight_SendsItAgainAfterReconnecting()
+    {
+        _dropper.Arm();
+        await using var publisher = new ClientHarness(ClientHarness.Options(_app.BaseAddress, _publisherKey));
+
+        var result = await publisher.Connection.PublishAsync([new QuoteInput("ACME", 12.5m), new QuoteInput("ACME", 12.6m)], CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal(new PublishResult(2, 0), result);
+        Assert.Equal(2, publisher.Connection.Stats.Reconnects);
+        Assert.True(Instruments.TryGet("ACME", out var acme));
+        Assert.Equal((2L, 12.6m), (acme.Sequence, acme.Latest!.Price));
     }
 
     /// <summary>A connection used only for its HTTP reads: never run, so it never connects to the hub.</summary>
