@@ -15,11 +15,13 @@ public static class ClientApp
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         await using var connection = new TickerConnection(options.Connection, http);
         IQuoteView view = options.Output == OutputFormat.Json
-            ? new JsonLinesView(StandardOutput.Open(), options.Verbose ? Console.Error : null)
+            ? new JsonLinesView(StandardOutput.Open(), Console.Error, options.Verbose)
             : new TableView(AnsiConsole.Console, options.Connection);
+        var stale = new StaleWatch(connection, options.StaleCheck);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var rendering = view.RunAsync(connection, stop.Token);
+        var rendering = view.RunAsync(connection, stale, stop.Token);
+        var watching = stale.RunAsync(stop.Token);
         var running = connection.RunAsync(stop.Token);
 
         // The view ends early only when its output has gone (a closed pipe): that is a normal way to stop.
@@ -40,6 +42,7 @@ public static class ClientApp
         }
 
         await rendering;
+        await watching;
         if (failure is not null)
         {
             await Console.Error.WriteLineAsync($"ticker-client: {failure.Message}");

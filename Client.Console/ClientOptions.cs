@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using SignalRTicker.Client;
+using SignalRTicker.ConsoleClient.Publish;
 
 namespace SignalRTicker.ConsoleClient;
 
@@ -10,8 +11,9 @@ public enum OutputFormat
     Json,
 }
 
-/// <summary>Everything the command line decides.</summary>
-public sealed record ClientOptions(TickerConnectionOptions Connection, OutputFormat Output, bool Verbose);
+/// <summary>Everything the command line decides for watching prices.</summary>
+/// <param name="StaleCheck">How often to ask the server which symbols are stale; null never asks.</param>
+public sealed record ClientOptions(TickerConnectionOptions Connection, OutputFormat Output, bool Verbose, TimeSpan? StaleCheck);
 
 /// <summary>The command line: every option, its help text, and how it becomes <see cref="ClientOptions"/>.</summary>
 public static class ClientCommandLine
@@ -20,19 +22,22 @@ public static class ClientCommandLine
 
     private static readonly Uri DefaultUrl = new("http://localhost:5080");
 
-    private static readonly Option<Uri> Url = new("--url", "-u")
+    // Recursive: the publish command takes them too (ticker-client publish --url ... --api-key ...).
+    internal static readonly Option<Uri> Url = new("--url", "-u")
     {
         Description = "The server's base address.",
         HelpName = "url",
         DefaultValueFactory = _ => DefaultUrl,
         CustomParser = ParseUrl,
+        Recursive = true,
     };
 
     // No DefaultValueFactory: help would print the environment variable's value, and the key is a secret.
-    private static readonly Option<string?> ApiKey = new("--api-key", "-k")
+    internal static readonly Option<string?> ApiKey = new("--api-key", "-k")
     {
         Description = $"The API key to exchange for tokens. Defaults to the {ApiKeyVariable} environment variable, which keeps it out of shell history.",
         HelpName = "key",
+        Recursive = true,
     };
 
     private static readonly Option<string[]> Symbols = new("--symbols", "-s")
@@ -51,8 +56,9 @@ public static class ClientCommandLine
         HelpName = "table|json",
     }.AcceptOnlyFromAmong("table", "json");
 
-    private static readonly Option<int?> MaxRetries = new("--max-retries")
+    internal static readonly Option<int?> MaxRetries = new("--max-retries")
     {
+        Recursive = true,
         Description = "Retries after a failed attempt to connect before giving up with exit code 5: 2 means 3 attempts in all. " +
             "Counted from zero again after each successful connection; a rate-limited attempt (429) waits as long as the server asks " +
             "and does not count. Default: retry forever.",
@@ -69,55 +75,90 @@ public static class ClientCommandLine
         },
     };
 
-    private static readonly Option<string> Protocol = new Option<string>("--protocol")
+    internal static readonly Option<string> Protocol = new Option<string>("--protocol")
     {
         Description = "Hub protocol: json, or messagepack (binary, smaller frames).",
         HelpName = "json|messagepack",
         DefaultValueFactory = _ => "json",
+        Recursive = true,
     }.AcceptOnlyFromAmong("json", "messagepack");
 
     private static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
-        Description = "With --output json, report connection changes (reconnects, token refreshes) on stderr.",
+        Description = "With --output json, report connection changes (reconnects, token refreshes) on stderr. " +
+            "Stale symbols, ended subscriptions and quotes lost across a reconnect are reported there always.",
     };
 
-    public static RootCommand Build(Func<ClientOptions, CancellationToken, Task<int>> run)
+    private static readonly Option<double> StaleCheck = Seconds("--stale-check",
+        "How often, in seconds, to ask the server (GET /api/symbols) which symbols are stale because their upstream feed " +
+        "is disconnected; 0 never asks.",
+        defaultValue: 5);
+
+    public static RootCommand Build(Func<ClientOptions, CancellationToken, Task<int>> watch, Func<PublishOptions, CancellationToken, Task<int>> publish)
     {
-        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(watch);
+        ArgumentNullException.ThrowIfNull(publish);
         var root = new RootCommand(
             "Watch live prices from a SignalRTicker server: exchanges an API key for a token, subscribes to symbols, " +
-            "and keeps the feed alive across reconnects and token expiry.\n\n" + ExitCodes.Help)
+            "and keeps the feed alive across reconnects and token expiry. Shows bid and ask when the source gives them, " +
+            "marks symbols whose upstream feed is down as stale, and says when the server ends a subscription or when " +
+            "quotes missed during a reconnect could not be recovered. To push prices in, see: ticker-client publish --help.\n\n" +
+            ExitCodes.Help)
         {
-            Url, ApiKey, Symbols, Output, MaxRetries, Protocol, Verbose,
+            Url, ApiKey, Symbols, Output, MaxRetries, Protocol, Verbose, StaleCheck,
         };
-        root.Validators.Add(result =>
-        {
-            if (string.IsNullOrWhiteSpace(ResolveApiKey(result.GetValue(ApiKey))))
-            {
-                result.AddError($"No API key: pass --api-key or set {ApiKeyVariable}.");
-            }
-        });
-        root.SetAction((parsed, cancellationToken) => run(ToOptions(parsed), cancellationToken));
+        root.Validators.Add(RequireApiKey);
+        root.Add(PublishCommandLine.Build(publish));
+        root.SetAction((parsed, cancellationToken) => watch(ToOptions(parsed), cancellationToken));
         return root;
     }
 
-    private static ClientOptions ToOptions(ParseResult parsed)
-    {
-        var connection = new TickerConnectionOptions(
-            parsed.GetValue(Url)!,
-            ResolveApiKey(parsed.GetValue(ApiKey))!,
-            parsed.GetValue(Symbols)!)
+    /// <summary>The connection options every command shares: where, which key, how hard to try, which protocol.</summary>
+    internal static TickerConnectionOptions Connection(ParseResult parsed, IReadOnlyList<string> symbols) =>
+        new(parsed.GetValue(Url)!, ResolveApiKey(parsed.GetValue(ApiKey))!, symbols)
         {
             MaxRetries = parsed.GetValue(MaxRetries),
             Protocol = parsed.GetValue(Protocol) == "messagepack" ? TickerProtocol.MessagePack : TickerProtocol.Json,
         };
+
+    /// <summary>An interval in seconds, from 0 (which turns the thing off) to an hour.</summary>
+    internal static Option<double> Seconds(string name, string description, double defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "seconds",
+        DefaultValueFactory = _ => defaultValue,
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<double>() is < 0 or > 3600 or double.NaN)
+                {
+                    result.AddError($"{name} must be between 0 and 3600 seconds.");
+                }
+            },
+        },
+    };
+
+    /// <summary>An error unless --api-key or the environment variable gives a key.</summary>
+    internal static void RequireApiKey(CommandResult result)
+    {
+        if (string.IsNullOrWhiteSpace(ResolveApiKey(result.GetValue(ApiKey))))
+        {
+            result.AddError($"No API key: pass --api-key or set {ApiKeyVariable}.");
+        }
+    }
+
+    private static ClientOptions ToOptions(ParseResult parsed)
+    {
         var output = parsed.GetValue(Output) switch
         {
             "json" => OutputFormat.Json,
             "table" => OutputFormat.Table,
             _ => Console.IsOutputRedirected ? OutputFormat.Json : OutputFormat.Table,
         };
-        return new ClientOptions(connection, output, parsed.GetValue(Verbose));
+        var staleCheck = parsed.GetValue(StaleCheck);
+        return new ClientOptions(Connection(parsed, parsed.GetValue(Symbols)!), output, parsed.GetValue(Verbose),
+            staleCheck > 0 ? TimeSpan.FromSeconds(staleCheck) : null);
     }
 
     private static string? ResolveApiKey(string? fromCommandLine) =>

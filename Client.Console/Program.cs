@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using SignalRTicker.ConsoleClient;
+using SignalRTicker.ConsoleClient.Publish;
 
 // Options and --help: ClientOptions.cs. The feed: the SignalRTicker.Client library (Client/). The screen: Views/.
-var parsed = ClientCommandLine.Build(ClientApp.RunAsync).Parse(args);
+// The publish command: Publish/.
+var parsed = ClientCommandLine.Build(ClientApp.RunAsync, PublishApp.RunAsync).Parse(args);
 if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
 {
     // One line, not a page of help: scripts read stderr.

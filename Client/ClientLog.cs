@@ -22,4 +22,16 @@ internal static partial class ClientLog
 
     [LoggerMessage(9005, LogLevel.Warning, "The connection did not stop within {TimeoutMs} ms", EventName = "StopTimedOut")]
     public static partial void StopTimedOut(ILogger logger, long timeoutMs);
+
+    [LoggerMessage(9006, LogLevel.Information, "Resumed {SymbolCount} symbols after reconnecting; {RecoveredCount} missed quotes recovered", EventName = "Resumed")]
+    public static partial void Resumed(ILogger logger, int symbolCount, int recoveredCount);
+
+    [LoggerMessage(9007, LogLevel.Warning, "{Symbol} could not be recovered: the server no longer holds the quotes after {LastSequence}; resumed at {ResumedAt}", EventName = "NotRecovered")]
+    public static partial void NotRecovered(ILogger logger, string symbol, long lastSequence, long resumedAt);
+
+    [LoggerMessage(9008, LogLevel.Warning, "The subscriptions to {Symbols} ended: {Reason}", EventName = "Unsubscribed")]
+    public static partial void Unsubscribed(ILogger logger, string symbols, string reason);
+
+    [LoggerMessage(9009, LogLevel.Warning, "The connection went away with a batch of {QuoteCount} quotes in flight ({Reason}); it is sent again after reconnecting", EventName = "PublishInterrupted")]
+    public static partial void PublishInterrupted(ILogger logger, int quoteCount, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -14,8 +15,10 @@ namespace SignalRTicker.Client;
 /// <summary>
 /// A live feed of quotes that keeps itself alive: exchanges the API key for a token (and refreshes it before it
 /// expires), connects over WebSockets with the token as a Bearer header, subscribes, and after any drop or close
-/// reconnects with backoff and subscribes again. Quotes arrive in sequence order per symbol; repeats are dropped,
-/// jumps are counted as gaps, and a server restart (sequences begin again) is followed. It fails for good only with a
+/// reconnects with backoff and resumes each symbol from the last sequence it had, so a short drop loses nothing the
+/// server's history still holds. Quotes arrive in sequence order per symbol; repeats are dropped, quotes truly lost are
+/// counted as gaps, and a server whose sequences began again is followed. The same connection publishes quotes
+/// (<see cref="PublishAsync"/>) and reads the HTTP API with its token. It fails for good only with a
 /// <see cref="TickerClientException"/>.
 /// </summary>
 /// <remarks>
@@ -24,8 +27,17 @@ namespace SignalRTicker.Client;
 /// (an expired token), and subscriptions have to be made again either way. One backoff paces all three; a 429 waits
 /// for the server's <c>Retry-After</c> instead.
 /// </remarks>
-public sealed class TickerConnection : IAsyncDisposable
+public sealed partial class TickerConnection : IAsyncDisposable
 {
+    /// <summary>The reason given when a reconnect finds a symbol no longer listed for the key.</summary>
+    public const string VanishedReason = "no longer available to this key (removed, or no longer entitled) while disconnected";
+
+    /// <summary>How SignalR's client begins the error of a call in flight when the server closes the connection with an error.</summary>
+    private const string ServerClosedPrefix = "The server closed the connection";
+
+    /// <summary>Sends of one batch that the server may answer by closing the connection before the batch is refused.</summary>
+    private const int MaxClosedAttempts = 3;
+
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly TickerConnectionOptions _options;
@@ -34,12 +46,14 @@ public sealed class TickerConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HubConnection _hub;
-    private readonly Lock _sequenceLock = new();
-    private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seenOnThisConnection = new(StringComparer.Ordinal);
+    private readonly QuoteSequencer _sequencer;
+    private readonly TickerApi _api;
+    private readonly Lock _symbolsLock = new();
+    private readonly List<string> _symbols;
+    private readonly Lock _statusLock = new();
+    private TaskCompletionSource _connected = NewConnectedSource();
     private TaskCompletionSource<Exception?> _closed = NewClosedSource();
     private CancellationToken _runCancellation;
-    private long _quotes, _duplicates, _gaps, _missed;
     private int _reconnects, _tokensIssued, _running;
 
     /// <param name="options">Where to connect, the key, the symbols, and the retry limits.</param>
@@ -58,6 +72,9 @@ public sealed class TickerConnection : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<TickerConnection>();
         _retryPolicy = new BackoffRetryPolicy(options.InitialRetryDelay, options.MaxRetryDelay, options.MaxRetries);
         _tokens = new TokenClient(http, options.BaseAddress, options.ApiKey, _time);
+        _api = new TickerApi(http, options.BaseAddress, _tokens);
+        _sequencer = new QuoteSequencer(quote => QuoteReceived?.Invoke(quote));
+        _symbols = [.. options.Symbols.Select(NormaliseSymbol).Distinct(StringComparer.Ordinal)];
         _tokens.TokenIssued += token =>
         {
             Interlocked.Increment(ref _tokensIssued);
@@ -79,10 +96,21 @@ public sealed class TickerConnection : IAsyncDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Protocol, "Unknown hub protocol."),
         };
         _hub = builder.Build();
-        _hub.On<Quote>(nameof(ITickerClient.Quote), Accept);
+        _hub.On<Quote>(nameof(ITickerClient.Quote), _sequencer.Push);
+        _hub.On<string[], string>(nameof(ITickerClient.Unsubscribed), (symbols, reason) => EndSubscriptions(symbols, reason));
         _hub.Closed += error =>
         {
-            _closed.TrySetResult(error);
+            lock (_statusLock)
+            {
+                // Publishers wait for the next connection from now on, not from when the state changes.
+                if (_connected.Task.IsCompleted)
+                {
+                    _connected = NewConnectedSource();
+                }
+
+                _closed.TrySetResult(error);
+            }
+
             return Task.CompletedTask;
         };
     }
@@ -96,13 +124,37 @@ public sealed class TickerConnection : IAsyncDisposable
     /// <summary>Every token the server issues to this connection: the first, and each refresh.</summary>
     public event Action<AccessToken>? TokenIssued;
 
+    /// <summary>
+    /// The server ended subscriptions (the key lost the entitlement, or the instrument was removed), or after a reconnect
+    /// a symbol was no longer available. Those symbols are dropped from <see cref="Symbols"/> and not subscribed again.
+    /// </summary>
+    public event Action<SymbolsUnsubscribed>? Unsubscribed;
+
+    /// <summary>
+    /// After a reconnect, a symbol whose missed quotes the server no longer held: it sent its latest quote instead, and
+    /// the quotes in between are lost (and counted as a gap). Raised after that latest quote.
+    /// </summary>
+    public event Action<SymbolNotRecovered>? NotRecovered;
+
+    /// <summary>The symbols this connection subscribes to, again after each reconnect: the options' ones (upper case) less those the server ended.</summary>
+    public IReadOnlyList<string> Symbols
+    {
+        get
+        {
+            lock (_symbolsLock)
+            {
+                return [.. _symbols];
+            }
+        }
+    }
+
     /// <summary>The current state, and while reconnecting, when and why.</summary>
     public TickerConnectionStatus Status { get; private set; } = new(TickerConnectionState.Stopped);
 
     /// <summary>Counters since this connection was created; safe to read from any thread.</summary>
     public TickerConnectionStats Stats => new(
-        Interlocked.Read(ref _quotes), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _gaps),
-        Interlocked.Read(ref _missed), Volatile.Read(ref _reconnects), Volatile.Read(ref _tokensIssued));
+        _sequencer.Quotes, _sequencer.Duplicates, _sequencer.Gaps, _sequencer.Missed,
+        Volatile.Read(ref _reconnects), Volatile.Read(ref _tokensIssued), _sequencer.Recovered, _sequencer.NotRecovered);
 
     /// <summary>
     /// Connects and keeps the feed alive until <paramref name="cancellationToken"/> is cancelled (then it disconnects
@@ -118,6 +170,7 @@ public sealed class TickerConnection : IAsyncDisposable
         }
 
         _runCancellation = cancellationToken;
+        Exception ended = new InvalidOperationException("The connection has stopped.");
         try
         {
             await RunLoopAsync(cancellationToken).ConfigureAwait(false);
@@ -125,14 +178,92 @@ public sealed class TickerConnection : IAsyncDisposable
         catch (TickerClientException ex)
         {
             ClientLog.GaveUp(_logger, ex.Failure, ex.Message);
+            ended = ex;
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            ended = ex;
             throw;
         }
         finally
         {
             await StopHubAsync().ConfigureAwait(false);
-            SetStatus(new(TickerConnectionState.Stopped));
+            SetStatus(new(TickerConnectionState.Stopped), ended);
             Volatile.Write(ref _running, 0);
         }
+    }
+
+    /// <summary>
+    /// Publishes a batch of quotes through the hub (a key with the publisher or admin role; 1 to 1000 quotes; all or
+    /// nothing). Waits until <see cref="RunAsync"/> has connected. When the connection drops with the batch in flight,
+    /// its fate is unknown, so it is sent again once the connection is back: a quote may be published twice, never lost.
+    /// </summary>
+    /// <returns>How many quotes were accepted, and how many ignored as older than their symbol's latest.</returns>
+    /// <exception cref="PublishRefusedException">
+    /// The server refused the batch (naming the item when it can), or closed the connection each of the 3 times the batch
+    /// was sent (a batch over the server's message size limit); nothing of it was published.
+    /// </exception>
+    /// <exception cref="TickerClientException">The connection stopped for good while the batch waited.</exception>
+    /// <exception cref="InvalidOperationException">The connection stopped (<see cref="RunAsync"/> was cancelled) while the batch waited.</exception>
+    public async Task<PublishResult> PublishAsync(IReadOnlyList<QuoteInput> quotes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(quotes);
+        var batch = quotes as QuoteInput[] ?? [.. quotes];
+        for (var attempt = 1; ; attempt++)
+        {
+            Task connected, closed;
+            lock (_statusLock)
+            {
+                connected = _connected.Task;
+                closed = _closed.Task;
+            }
+
+            await connected.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await _hub.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubException ex) when (!ex.Message.StartsWith(ServerClosedPrefix, StringComparison.Ordinal))
+            {
+                var message = HubMessage(ex);
+                throw new PublishRefusedException(message, ItemIndex(message), ex);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HubException || IsLostConnection(ex)))
+            {
+                // A server that closes the connection over the batch itself (a message over its size limit) would do
+                // so every time: after a few tries in a row the batch is refused with the server's words.
+                if (ex is HubException && attempt >= MaxClosedAttempts)
+                {
+                    throw new PublishRefusedException(
+                        $"The server closed the connection each of the {attempt} times this batch was sent; the last time: {ex.Message.ReplaceLineEndings(" ")}",
+                        itemIndex: null, ex);
+                }
+
+                ClientLog.PublishInterrupted(_logger, batch.Length, Describe(ex));
+                // Wait for the close to be seen, so that the next round waits for the reconnect instead of spinning.
+                await closed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Every instrument this connection's key may see, with its latest quote and whether it is stale (<c>GET /api/symbols</c>).</summary>
+    /// <exception cref="HttpRequestException">The server could not be reached or refused the request (the message says why).</exception>
+    /// <exception cref="TickerClientException">The server refused the API key.</exception>
+    public Task<InstrumentInfo[]> GetInstrumentsAsync(CancellationToken cancellationToken) => _api.GetInstrumentsAsync(cancellationToken);
+
+    /// <summary>
+    /// A symbol's quotes with a sequence above <paramref name="since"/>, oldest first, at most <paramref name="limit"/>
+    /// (the server's default, 100, when null; at most 1000): <c>GET /api/symbols/{symbol}/history</c>. To page, pass
+    /// the last sequence of one page as the next one's <paramref name="since"/>.
+    /// </summary>
+    /// <exception cref="HttpRequestException">Refused: bad parameters (400), not entitled (403), unknown symbol (404), or unreachable; the message has the server's reason and <see cref="HttpRequestException.StatusCode"/> its status.</exception>
+    /// <exception cref="TickerClientException">The server refused the API key.</exception>
+    public Task<Quote[]> GetHistoryAsync(string symbol, long since = 0, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        ArgumentOutOfRangeException.ThrowIfNegative(since);
+        return _api.GetHistoryAsync(symbol, since, limit, cancellationToken);
     }
 
     private async Task RunLoopAsync(CancellationToken cancellationToken)
@@ -147,7 +278,7 @@ public sealed class TickerConnection : IAsyncDisposable
             Exception? reason;
             try
             {
-                await ConnectAndSubscribeAsync(cancellationToken).ConfigureAwait(false);
+                await ConnectAndSubscribeAsync(reconnect: connectedOnce, cancellationToken).ConfigureAwait(false);
                 if (connectedOnce)
                 {
                     Interlocked.Increment(ref _reconnects);
@@ -156,7 +287,7 @@ public sealed class TickerConnection : IAsyncDisposable
                 connectedOnce = true;
                 failures = 0;
                 SetStatus(new(TickerConnectionState.Connected));
-                ClientLog.Connected(_logger, _options.ServerUrl, _options.Symbols.Count);
+                ClientLog.Connected(_logger, _options.ServerUrl, Symbols.Count);
                 reason = await KeepAliveAsync(cancellationToken).ConfigureAwait(false);
                 since = _time.GetTimestamp();
             }
@@ -197,29 +328,105 @@ public sealed class TickerConnection : IAsyncDisposable
         }
     }
 
-    private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
+    private async Task ConnectAndSubscribeAsync(bool reconnect, CancellationToken cancellationToken)
     {
-        _closed = NewClosedSource();
-        lock (_sequenceLock)
+        lock (_statusLock)
         {
-            _seenOnThisConnection.Clear();
+            _closed = NewClosedSource();
         }
 
+        _sequencer.BeginConnection();
         await _hub.StartAsync(cancellationToken).ConfigureAwait(false);
-        Quote[] snapshot;
+        HubException refused;
         try
         {
-            snapshot = await _hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), _options.Symbols.ToArray(), cancellationToken).ConfigureAwait(false);
+            await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
         catch (HubException ex)
         {
-            throw new TickerClientException(TickerFailure.SubscriptionRefused, $"Subscription refused: {HubMessage(ex)}", ex);
+            refused = ex;
         }
 
-        foreach (var quote in snapshot)
+        // Resume is all or nothing: one symbol removed, or no longer entitled, while the connection was down refuses
+        // them all. Such a symbol is ended as if the server had said so, and the others are resumed.
+        if (reconnect && await EndVanishedSubscriptionsAsync(cancellationToken).ConfigureAwait(false))
         {
-            Accept(quote);
+            try
+            {
+                await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HubException ex)
+            {
+                refused = ex;
+            }
         }
+
+        throw new TickerClientException(TickerFailure.SubscriptionRefused, $"Subscription refused: {HubMessage(refused)}", refused);
+    }
+
+    /// <summary>
+    /// Resumes the symbols this client has had quotes of from their last sequences, and subscribes to the others; the
+    /// quotes returned and those pushed meanwhile are merged in order.
+    /// </summary>
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var symbols = Symbols;
+        var positions = _sequencer.Positions(symbols);
+        var fresh = symbols.Where(symbol => !positions.Exists(p => p.Symbol == symbol)).ToArray();
+        var recoveries = positions.Count == 0 ? []
+            : await _hub.InvokeAsync<SymbolRecovery[]>(nameof(ITickerHub.Resume), positions.ToArray(), cancellationToken).ConfigureAwait(false);
+        var snapshot = fresh.Length == 0 ? []
+            : await _hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), fresh, cancellationToken).ConfigureAwait(false);
+        var notRecovered = _sequencer.Settle(recoveries, snapshot);
+        if (positions.Count > 0)
+        {
+            ClientLog.Resumed(_logger, positions.Count, recoveries.Sum(r => r.Recovered ? r.Quotes.Length : 0));
+        }
+
+        foreach (var lost in notRecovered)
+        {
+            ClientLog.NotRecovered(_logger, lost.Symbol, lost.LastSequence, lost.ResumedAt);
+            NotRecovered?.Invoke(lost);
+        }
+    }
+
+    /// <summary>Ends the subscriptions to symbols <c>GET /api/symbols</c> no longer lists; true when there were any.</summary>
+    private async Task<bool> EndVanishedSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        InstrumentInfo[] listed;
+        try
+        {
+            listed = await _api.GetInstrumentsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+
+        var visible = listed.Select(instrument => instrument.Symbol).ToHashSet(StringComparer.Ordinal);
+        var vanished = Symbols.Where(symbol => !visible.Contains(symbol)).ToArray();
+        if (vanished.Length == 0)
+        {
+            return false;
+        }
+
+        EndSubscriptions(vanished, VanishedReason);
+        return true;
+    }
+
+    /// <summary>Drops symbols from those subscribed after each reconnect, and tells whoever listens.</summary>
+    private void EndSubscriptions(string[] symbols, string reason)
+    {
+        lock (_symbolsLock)
+        {
+            _symbols.RemoveAll(symbols.Contains);
+        }
+
+        _sequencer.Forget(symbols);
+        ClientLog.Unsubscribed(_logger, string.Join(',', symbols), reason);
+        Unsubscribed?.Invoke(new SymbolsUnsubscribed(symbols, reason));
     }
 
     /// <summary>Refreshes the token ahead of expiry while connected; returns why the connection closed.</summary>
@@ -257,37 +464,6 @@ public sealed class TickerConnection : IAsyncDisposable
 
                 await retry.ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>
-    /// Counts and forwards a quote unless it was seen already (a Subscribe snapshot may repeat a pushed quote). The first
-    /// quote of a symbol on a new connection may go backwards: the server restarted and its sequences began again.
-    /// </summary>
-    private void Accept(Quote quote)
-    {
-        lock (_sequenceLock)
-        {
-            var firstOnThisConnection = _seenOnThisConnection.Add(quote.Symbol);
-            if (_last.TryGetValue(quote.Symbol, out var last))
-            {
-                var restarted = firstOnThisConnection && (quote.Sequence < last.Sequence || (quote.Sequence == last.Sequence && quote != last));
-                if (!restarted && quote.Sequence <= last.Sequence)
-                {
-                    Interlocked.Increment(ref _duplicates);
-                    return;
-                }
-
-                if (!restarted && quote.Sequence > last.Sequence + 1)
-                {
-                    Interlocked.Increment(ref _gaps);
-                    Interlocked.Add(ref _missed, quote.Sequence - last.Sequence - 1);
-                }
-            }
-
-            _last[quote.Symbol] = quote;
-            Interlocked.Increment(ref _quotes);
-            QuoteReceived?.Invoke(quote);
         }
     }
 
@@ -335,11 +511,52 @@ public sealed class TickerConnection : IAsyncDisposable
         }
     }
 
-    private void SetStatus(TickerConnectionStatus status)
+    /// <summary>Sets the state; publishers waiting for a connection go on once it is up, or fail with <paramref name="ended"/> once it has stopped.</summary>
+    private void SetStatus(TickerConnectionStatus status, Exception? ended = null)
     {
-        Status = status;
+        lock (_statusLock)
+        {
+            Status = status;
+            if (status.State == TickerConnectionState.Connected)
+            {
+                _connected.TrySetResult();
+            }
+            else if (ended is not null)
+            {
+                _connected.TrySetException(ended);
+                _connected = NewConnectedSource();
+            }
+            else if (_connected.Task.IsCompleted)
+            {
+                _connected = NewConnectedSource();
+            }
+        }
+
         StateChanged?.Invoke(status);
     }
+
+    /// <summary>An invocation that failed because the connection went away, not because the server refused it.</summary>
+    private bool IsLostConnection(Exception ex) => ex switch
+    {
+        IOException or WebSocketException or HttpRequestException => true,
+        // SignalR's answer for a call in flight when the connection closes without an error.
+        OperationCanceledException => true,
+        // SignalR's answer to a call on a connection that has just closed.
+        InvalidOperationException => _hub.State != HubConnectionState.Connected,
+        _ => false,
+    };
+
+    /// <summary>The index <c>i</c> of the first <c>quotes[i]</c> in the server's reason, if it names one.</summary>
+    private static int? ItemIndex(string message) =>
+        ItemReference().Match(message) is { Success: true } match && int.TryParse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture, out var index)
+            ? index
+            : null;
+
+    [GeneratedRegex(@"quotes\[(\d+)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex ItemReference();
+
+    /// <summary>As the server normalises a symbol: trimmed, upper case.</summary>
+    private static string NormaliseSymbol(string symbol) => symbol.Trim().ToUpperInvariant();
 
     private static string Attempts(int count) => count == 1 ? "1 attempt" : string.Create(CultureInfo.InvariantCulture, $"{count} attempts");
 
@@ -368,6 +585,8 @@ public sealed class TickerConnection : IAsyncDisposable
     }
 
     private static TaskCompletionSource<Exception?> NewClosedSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static TaskCompletionSource NewConnectedSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Closes the hub connection if it is still open; cancel <see cref="RunAsync"/> first for a clean stop.</summary>
     public async ValueTask DisposeAsync()

@@ -7,7 +7,7 @@ namespace SignalRTicker.Client;
 /// <summary>Where to connect, with which key, to which symbols, and how hard to try.</summary>
 /// <param name="ServerUrl">The server's base address, such as <c>http://localhost:5080</c>.</param>
 /// <param name="ApiKey">The API key exchanged for short-lived tokens. Never printed.</param>
-/// <param name="Symbols">The symbols to subscribe to, again after every reconnect.</param>
+/// <param name="Symbols">The symbols to subscribe to, again after every reconnect; none for a connection that only publishes.</param>
 public sealed record TickerConnectionOptions(Uri ServerUrl, string ApiKey, IReadOnlyList<string> Symbols)
 {
     /// <summary>
@@ -38,9 +38,9 @@ public sealed record TickerConnectionOptions(Uri ServerUrl, string ApiKey, IRead
         ServerAddress.Validate(ServerUrl, nameof(ServerUrl));
         ArgumentException.ThrowIfNullOrWhiteSpace(ApiKey, nameof(ApiKey));
         ArgumentNullException.ThrowIfNull(Symbols, nameof(Symbols));
-        if (Symbols.Count == 0 || Symbols.Any(string.IsNullOrWhiteSpace))
+        if (Symbols.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("Name at least one symbol, and no empty ones.", nameof(Symbols));
+            throw new ArgumentException("A symbol is empty; name symbols such as BTC-USD (or none, to publish only).", nameof(Symbols));
         }
 
         if (MaxRetries is < 0)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace SignalRTicker.Client;
 
@@ -75,14 +74,14 @@ public sealed class TokenClient : IDisposable
         using var response = await _http.PostAsJsonAsync(_tokenUrl, new TokenRequest(_apiKey), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.BadRequest)
         {
-            var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
+            var problem = await ProblemText.ReadAsync(response, cancellationToken).ConfigureAwait(false);
             throw new TickerClientException(TickerFailure.Authentication,
                 $"The server refused the API key ({(int)response.StatusCode} {response.ReasonPhrase}): {problem}");
         }
 
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
+            var problem = await ProblemText.ReadAsync(response, cancellationToken).ConfigureAwait(false);
             throw new RateLimitedException(RetryAfter(response), $"The server is rate-limiting token requests: {problem}");
         }
 
@@ -104,30 +103,10 @@ public sealed class TokenClient : IDisposable
         _ => null,
     };
 
-    private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var problem = await response.Content.ReadFromJsonAsync<ProblemResponse>(cancellationToken).ConfigureAwait(false);
-            var text = problem?.Detail ?? problem?.Title;
-            return string.IsNullOrWhiteSpace(text) ? "no details given" : text.ReplaceLineEndings(" ");
-        }
-        catch (JsonException)
-        {
-            return "the response was not a problem document";
-        }
-        catch (NotSupportedException)
-        {
-            return $"the response was {response.Content.Headers.ContentType?.MediaType ?? "empty"}";
-        }
-    }
-
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
 
     private sealed record TokenRequest(string ApiKey);
 
     private sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn);
-
-    private sealed record ProblemResponse(string? Title, string? Detail);
 }

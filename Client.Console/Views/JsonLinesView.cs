@@ -4,18 +4,27 @@ using SignalRTicker.Contracts;
 
 namespace SignalRTicker.ConsoleClient.Views;
 
-/// <summary>One JSON quote per line (the contract's camelCase shape), for piping into other tools.</summary>
-public sealed class JsonLinesView(TextWriter output, TextWriter? diagnostics = null) : IQuoteView
+/// <summary>
+/// One JSON quote per line on <paramref name="output"/> (the contract's camelCase shape, with <c>bid</c> and <c>ask</c>
+/// when the source gives them), for piping into other tools. Notices about the data go to <paramref name="errors"/>
+/// as <c>ticker-client: ...</c> lines, so the output stays quotes only: a symbol turning stale or live, subscriptions
+/// the server ended, and quotes a reconnect could not recover; with <paramref name="verbose"/>, connection changes too.
+/// </summary>
+public sealed class JsonLinesView(TextWriter output, TextWriter errors, bool verbose = false) : IQuoteView
 {
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _outputGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task RunAsync(TickerConnection connection, CancellationToken cancellationToken)
+    public async Task RunAsync(TickerConnection connection, StaleWatch stale, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(stale);
         connection.QuoteReceived += Write;
         connection.StateChanged += Report;
         connection.TokenIssued += Report;
+        connection.Unsubscribed += Report;
+        connection.NotRecovered += Report;
+        stale.Changed += Report;
         try
         {
             await _outputGone.Task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -25,6 +34,9 @@ public sealed class JsonLinesView(TextWriter output, TextWriter? diagnostics = n
             connection.QuoteReceived -= Write;
             connection.StateChanged -= Report;
             connection.TokenIssued -= Report;
+            connection.Unsubscribed -= Report;
+            connection.NotRecovered -= Report;
+            stale.Changed -= Report;
         }
     }
 
@@ -46,20 +58,33 @@ public sealed class JsonLinesView(TextWriter output, TextWriter? diagnostics = n
         }
     }
 
-    private void Report(TickerConnectionStatus status) => Diagnose(StatusText.Describe(status));
-
-    private void Report(AccessToken token) => Diagnose($"token issued, valid until {token.ExpiresAt:O}");
-
-    private void Diagnose(string message)
+    private void Report(TickerConnectionStatus status)
     {
-        if (diagnostics is null)
+        if (verbose)
         {
-            return;
+            Notice(StatusText.Describe(status));
         }
+    }
 
+    private void Report(AccessToken token)
+    {
+        if (verbose)
+        {
+            Notice($"token issued, valid until {token.ExpiresAt:O}");
+        }
+    }
+
+    private void Report(SymbolsUnsubscribed ended) => Notice(StatusText.Describe(ended));
+
+    private void Report(SymbolNotRecovered lost) => Notice(StatusText.Describe(lost));
+
+    private void Report(string symbol, bool isStale) => Notice(StatusText.DescribeStale(symbol, isStale));
+
+    private void Notice(string message)
+    {
         lock (_lock)
         {
-            diagnostics.WriteLine($"ticker-client: {message}");
+            errors.WriteLine($"ticker-client: {message}");
         }
     }
 }

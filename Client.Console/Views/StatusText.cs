@@ -3,7 +3,7 @@ using SignalRTicker.Client;
 
 namespace SignalRTicker.ConsoleClient.Views;
 
-/// <summary>A connection's state in words, the same in the table and on stderr.</summary>
+/// <summary>A connection's state and notices in words, the same in the table and on stderr.</summary>
 public static class StatusText
 {
     public static string Describe(TickerConnectionStatus status)
@@ -20,4 +20,20 @@ public static class StatusText
             _ => "stopped",
         };
     }
+
+    public static string Describe(SymbolsUnsubscribed ended)
+    {
+        ArgumentNullException.ThrowIfNull(ended);
+        return $"unsubscribed from {string.Join(", ", ended.Symbols)} by the server: {ended.Reason}";
+    }
+
+    public static string Describe(SymbolNotRecovered lost)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{lost.Symbol} not recovered after reconnecting: {lost.Lost} quotes lost (sequences {lost.LastSequence + 1} to {lost.ResumedAt - 1}); resumed at {lost.ResumedAt}");
+    }
+
+    public static string DescribeStale(string symbol, bool stale) =>
+        stale ? $"{symbol} is stale: its upstream feed is disconnected" : $"{symbol} is live again";
 }

@@ -12,6 +12,8 @@ public sealed class ClientHarness : IAsyncDisposable
     private readonly Channel<Quote> _quotes = Channel.CreateUnbounded<Quote>();
     private readonly Channel<TickerConnectionStatus> _states = Channel.CreateUnbounded<TickerConnectionStatus>();
     private readonly Channel<AccessToken> _tokens = Channel.CreateUnbounded<AccessToken>();
+    private readonly Channel<SymbolsUnsubscribed> _unsubscribed = Channel.CreateUnbounded<SymbolsUnsubscribed>();
+    private readonly Channel<SymbolNotRecovered> _notRecovered = Channel.CreateUnbounded<SymbolNotRecovered>();
     private readonly ConcurrentQueue<TickerConnectionStatus> _history = new();
 
     /// <param name="options">The connection's options; <see cref="Options"/> makes ones with short retry delays.</param>
@@ -28,6 +30,8 @@ public sealed class ClientHarness : IAsyncDisposable
             _states.Writer.TryWrite(state);
         };
         Connection.TokenIssued += token => _tokens.Writer.TryWrite(token);
+        Connection.Unsubscribed += ended => _unsubscribed.Writer.TryWrite(ended);
+        Connection.NotRecovered += lost => _notRecovered.Writer.TryWrite(lost);
         Run = Connection.RunAsync(_stop.Token);
     }
 
@@ -55,6 +59,46 @@ public sealed class ClientHarness : IAsyncDisposable
     public Task<TickerConnectionStatus> NextStateAsync(TickerConnectionState state) => ReadUntilAsync(_states, s => s.State == state);
 
     public Task<AccessToken> NextTokenAsync() => ReadUntilAsync(_tokens, _ => true);
+
+    public Task<SymbolsUnsubscribed> NextUnsubscribedAsync() => ReadUntilAsync(_unsubscribed, _ => true);
+
+    public Task<SymbolNotRecovered> NextNotRecoveredAsync() => ReadUntilAsync(_notRecovered, _ => true);
+
+    /// <summary>Quotes that have arrived and not been read yet.</summary>
+    public List<Quote> DrainQuotes()
+    {
+        var quotes = new List<Quote>();
+        while (_quotes.Reader.TryRead(out var quote))
+        {
+            quotes.Add(quote);
+        }
+
+        return quotes;
+    }
+
+    /// <summary>Notices of lost quotes that have arrived and not been read yet.</summary>
+    public List<SymbolNotRecovered> DrainNotRecovered()
+    {
+        var lost = new List<SymbolNotRecovered>();
+        while (_notRecovered.Reader.TryRead(out var item))
+        {
+            lost.Add(item);
+        }
+
+        return lost;
+    }
+
+    /// <summary>Reads quotes until one matches, returning all read on the way (the match last).</summary>
+    public async Task<List<Quote>> QuotesUntilAsync(Func<Quote, bool> match)
+    {
+        var read = new List<Quote>();
+        await ReadUntilAsync(_quotes, quote =>
+        {
+            read.Add(quote);
+            return match(quote);
+        });
+        return read;
+    }
 
     /// <summary>Reads until a match or the default timeout; the run's own failure surfaces instead of a timeout.</summary>
     private async Task<T> ReadUntilAsync<T>(Channel<T> channel, Func<T, bool> match)

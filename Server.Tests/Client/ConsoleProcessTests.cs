@@ -21,7 +21,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     [Fact]
     public async Task JsonOutput_PrintsOneQuotePerLine_WithRisingSequence()
     {
-        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
+        using var process = ClientProcess.Start("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
         try
         {
             var quotes = new List<Quote>();
@@ -29,7 +29,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
             while (quotes.Count < 3)
             {
                 var line = await process.StandardOutput.ReadLineAsync(deadline.Token)
-                    ?? throw new InvalidOperationException($"The client exited ({ExitCode(process)}): {await process.StandardError.ReadToEndAsync(deadline.Token)}");
+                    ?? throw new InvalidOperationException($"The client exited ({ClientProcess.Describe(process)}): {await process.StandardError.ReadToEndAsync(deadline.Token)}");
                 quotes.Add(JsonSerializer.Deserialize<Quote>(line, JsonSerializerOptions.Web)!);
                 using var json = JsonDocument.Parse(line);
                 Assert.Equal(
@@ -44,14 +44,14 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
     [PosixFact("Ctrl+C cannot be sent to one process on Windows; on Linux and macOS it is SIGINT.")]
     public async Task Interrupt_DisconnectsCleanlyAndExitsZero()
     {
-        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
+        using var process = ClientProcess.Start("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
         try
         {
             Assert.NotNull(await process.StandardOutput.ReadLineAsync().DefaultTimeout());
@@ -60,21 +60,21 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
                 await interrupt.WaitForExitAsync().DefaultTimeout();
             }
 
-            var (exitCode, _, stderr) = await WaitForExitAsync(process);
+            var (exitCode, _, stderr) = await ClientProcess.WaitForExitAsync(process);
 
             Assert.Equal(0, exitCode);
             Assert.Equal("", stderr);
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
     [PosixFact("the client notices a closed pipe on file descriptor 1, which Windows does not have.")]
     public async Task JsonOutput_ExitsZero_WhenItsReaderGoesAway()
     {
-        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
+        using var process = ClientProcess.Start("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json");
         try
         {
             Assert.NotNull(await process.StandardOutput.ReadLineAsync().DefaultTimeout());
@@ -87,7 +87,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
@@ -96,7 +96,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     {
         // `{ echo started; ticker-client -v; } > file 2>&1`: the shell, stderr and the quotes share one file and its offset.
         var file = Path.Combine(Path.GetTempPath(), $"ticker-client-{Guid.NewGuid():N}.jsonl");
-        var start = ClientStartInfo(
+        var start = ClientProcess.StartInfo(
             ["--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD", "--output", "json", "--verbose"],
             shell: "exec >\"$OUT\" 2>&1; echo started; exec \"$0\" \"$@\"");
         start.Environment["OUT"] = file;
@@ -107,7 +107,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
 
         var lines = Lines();
@@ -144,10 +144,10 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     [Fact]
     public async Task BadKey_ExitsWithTheAuthenticationCodeAndOneLineOnStderr()
     {
-        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", "stk_not_a_real_key", "--symbols", "BTC-USD", "--output", "json");
+        using var process = ClientProcess.Start("--url", _app.BaseAddress.ToString(), "--api-key", "stk_not_a_real_key", "--symbols", "BTC-USD", "--output", "json");
         try
         {
-            var (exitCode, stdout, stderr) = await WaitForExitAsync(process);
+            var (exitCode, stdout, stderr) = await ClientProcess.WaitForExitAsync(process);
 
             Assert.Equal(ExitCodes.Authentication, exitCode);
             Assert.Equal("", stdout);
@@ -157,7 +157,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
@@ -165,11 +165,11 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
     public async Task MaxRetries_AgainstADownServer_MakesTheFirstAttemptAndExactlyThatManyRetries()
     {
         await using var down = await DownServer.StartAsync();
-        using var process = StartClient("--url", down.Url.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD",
+        using var process = ClientProcess.Start("--url", down.Url.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD",
             "--output", "json", "--verbose", "--max-retries", "2");
         try
         {
-            var (exitCode, stdout, stderr) = await WaitForExitAsync(process);
+            var (exitCode, stdout, stderr) = await ClientProcess.WaitForExitAsync(process);
 
             Assert.Equal(ExitCodes.Unreachable, exitCode);
             Assert.Equal(3, down.Requests);
@@ -183,7 +183,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
@@ -202,7 +202,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         var retryAfter = (int)refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
 
-        using var process = StartClient("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD",
+        using var process = ClientProcess.Start("--url", _app.BaseAddress.ToString(), "--api-key", TickerAppFactory.DemoKey, "--symbols", "BTC-USD",
             "--output", "json", "--verbose", "--max-retries", "0");
         try
         {
@@ -211,7 +211,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
             do
             {
                 line = await process.StandardError.ReadLineAsync(deadline.Token)
-                    ?? throw new InvalidOperationException($"The client exited ({ExitCode(process)}) without reporting the rate limit.");
+                    ?? throw new InvalidOperationException($"The client exited ({ClientProcess.Describe(process)}) without reporting the rate limit.");
             }
             while (!line.Contains("rate-limited", StringComparison.Ordinal));
 
@@ -224,17 +224,17 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
     [Fact]
     public async Task BadArguments_ExitWithCode2AndOneLineOnStderr()
     {
-        using var process = StartClient("--api-key", "k", "--symbols", "BTC-USD", "--max-retries", "-1");
+        using var process = ClientProcess.Start("--api-key", "k", "--symbols", "BTC-USD", "--max-retries", "-1");
         try
         {
-            var (exitCode, _, stderr) = await WaitForExitAsync(process);
+            var (exitCode, _, stderr) = await ClientProcess.WaitForExitAsync(process);
 
             Assert.Equal(ExitCodes.BadArguments, exitCode);
             var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -242,20 +242,20 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
 
     [Fact]
     public async Task Help_DocumentsEveryOptionAndTheExitCodes()
     {
-        using var process = StartClient("--help");
+        using var process = ClientProcess.Start("--help");
         try
         {
-            var (exitCode, stdout, _) = await WaitForExitAsync(process);
+            var (exitCode, stdout, _) = await ClientProcess.WaitForExitAsync(process);
 
             Assert.Equal(0, exitCode);
-            foreach (var option in new[] { "--url", "--api-key", "TICKER_API_KEY", "--symbols", "--output", "--max-retries", "--protocol", "--verbose" })
+            foreach (var option in new[] { "--url", "--api-key", "TICKER_API_KEY", "--symbols", "--output", "--max-retries", "--protocol", "--verbose", "--stale-check", "publish" })
             {
                 Assert.Contains(option, stdout);
             }
@@ -268,53 +268,7 @@ public sealed class ConsoleProcessTests : IAsyncLifetime
         }
         finally
         {
-            await KillAsync(process);
+            await ClientProcess.KillAsync(process);
         }
     }
-
-    /// <summary>Runs the ticker-client.dll the build placed beside the tests, with no API key from this environment.</summary>
-    private static Process StartClient(params string[] arguments)
-    {
-        var start = ClientStartInfo(arguments);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-    }
-
-    /// <summary><c>dotnet ticker-client.dll ARGUMENTS</c>, or a <c>/bin/sh -c</c> script that runs it as <c>"$0" "$@"</c>.</summary>
-    private static ProcessStartInfo ClientStartInfo(string[] arguments, string? shell = null)
-    {
-        var client = Path.Combine(AppContext.BaseDirectory, "ticker-client.dll");
-        Assert.True(File.Exists(client), $"{client} was not built");
-        string[] command = [Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", client, .. arguments];
-        var start = new ProcessStartInfo(shell is null ? command[0] : "/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var argument in shell is null ? command[1..] : ["-c", shell, .. command])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove(ClientCommandLine.ApiKeyVariable);
-        return start;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> WaitForExitAsync(Process process)
-    {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().DefaultTimeout(TimeSpan.FromSeconds(20));
-        return (process.ExitCode, await stdout.DefaultTimeout(), await stderr.DefaultTimeout());
-    }
-
-    /// <summary>Ends the process this test started, by its own handle, and waits (with a deadline) until it has gone.</summary>
-    private static async Task KillAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        await process.WaitForExitAsync().DefaultTimeout();
-    }
-
-    private static string ExitCode(Process process) => process.HasExited ? $"exit code {process.ExitCode}" : "still running";
 }

@@ -60,7 +60,7 @@ public sealed class TickerConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ServerDropsConnection_ReconnectsAndSubscribesAgain()
+    public async Task ServerDropsConnection_ReconnectsAndResumesWithNoGap()
     {
         await using var client = new ClientHarness(_app.BaseAddress, "BTC-USD");
         var before = await client.NextQuoteAsync();
@@ -75,10 +75,13 @@ public sealed class TickerConnectionTests : IAsyncLifetime
 
         var second = Assert.Single(_tracker.Open).ConnectionId;
         Assert.NotEqual(first, second);
-        Assert.Contains((second, nameof(ITickerHub.Subscribe)), _tracker.Calls);
+        // Back from where it was: the symbol is resumed from its last sequence rather than subscribed afresh.
+        Assert.Contains((second, nameof(ITickerHub.Resume)), _tracker.Calls);
+        Assert.DoesNotContain((second, nameof(ITickerHub.Subscribe)), _tracker.Calls);
         Assert.Equal("BTC-USD", after.Symbol);
         Assert.True(after.Sequence > before.Sequence);
         Assert.Equal(1, client.Connection.Stats.Reconnects);
+        Assert.Equal(0, client.Connection.Stats.Gaps);
     }
 
     [Fact]
@@ -228,7 +231,7 @@ public sealed class TickerConnectionTests : IAsyncLifetime
 
         Assert.Throws<ArgumentException>("ServerUrl", () => new TickerConnection(good with { ServerUrl = new Uri("ftp://127.0.0.1/") }, http));
         Assert.Throws<ArgumentException>("ApiKey", () => new TickerConnection(good with { ApiKey = " " }, http));
-        Assert.Throws<ArgumentException>("Symbols", () => new TickerConnection(good with { Symbols = [] }, http));
+        Assert.Throws<ArgumentException>("Symbols", () => new TickerConnection(good with { Symbols = ["BTC-USD", " "] }, http));
         Assert.Throws<ArgumentOutOfRangeException>("MaxRetries", () => new TickerConnection(good with { MaxRetries = -1 }, http));
         Assert.DoesNotContain("stk_a_secret_key", good.ToString(), StringComparison.Ordinal);
     }
