@@ -17,19 +17,9 @@ public sealed class PublishCommandTests : IAsyncLifetime
 {
     private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true)
     {
-        // SignalR's default limit on a message from a client is 32 KB, and 500 quotes with bid, ask and timestamp are about
-        // 55 KB of JSON: the server has to take the 1000-quote batches the contract allows (reported to the lead).
-        TestServices = services => services.Configure<HubOptions>(options => options.MaximumReceiveMessageSize = 256 * 1024),
     };
 
     private string _publisherKey = "";
-
-    public PublishCommandTests()
-    {
-        // Deliver every quote of a burst: past this many queued per symbol a subscriber gets only the latest (conflation),
-        // and a 500-quote batch is a burst.
-        _app.Settings["Delivery:MaxQueuedPerSymbol"] = "1000";
-    }
 
     public async Task InitializeAsync()
     {

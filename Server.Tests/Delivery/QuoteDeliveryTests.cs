@@ -20,7 +20,7 @@ public sealed class QuoteDeliveryTests : IAsyncLifetime
     {
         _app.Settings["Delivery:SlowConsumerTimeout"] = "00:00:02";
         // Conflate at once, so each test knows exactly which quotes a busy connection keeps.
-        _app.Settings["Delivery:MaxQueuedPerSymbol"] = "1";
+        _app.Settings["Delivery:ConflateAfter"] = "00:00:00";
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

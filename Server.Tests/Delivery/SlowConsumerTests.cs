@@ -23,7 +23,7 @@ public sealed class SlowConsumerTests : IAsyncLifetime
     public SlowConsumerTests()
     {
         _app.Settings["Delivery:SlowConsumerTimeout"] = "00:00:05";
-        _app.Settings["Delivery:MaxQueuedPerSymbol"] = "1";
+        _app.Settings["Delivery:ConflateAfter"] = "00:00:00";
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

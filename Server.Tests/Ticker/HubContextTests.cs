@@ -61,23 +61,42 @@ public sealed class HubContextTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AStalledConnection_KeepsABoundedQueue_ThenOnlyTheLatestOfEachSymbol()
+    public async Task AConnectionBehindPastConflateAfter_GetsOnlyTheLatestQuoteOfEachSymbol()
+    {
+        await using var connection = await StuckConnection.JoinAsync(_app, "AAA", "BBB");
+        await Hub.Clients.Group("AAA").Quote(QuoteOf("AAA", 1));
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 1);
+        await Hub.Clients.Group("AAA").Quote(QuoteOf("AAA", 2));
+        await Hub.Clients.Group("BBB").Quote(QuoteOf("BBB", 3));
+
+        // Its write has been in flight for Delivery:ConflateAfter (1 s): it is behind, and what waits is conflated, each
+        // topic's latest quote in the place its first waiting one held. (Topics no feed ticks, so only these quotes flow.)
+        _app.Time!.Advance(TimeSpan.FromSeconds(1));
+        for (var sequence = 4; sequence <= 100; sequence++)
+        {
+            await Hub.Clients.Group("AAA").Quote(QuoteOf("AAA", sequence));
+        }
+
+        connection.Resume();
+        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 2);
+        Assert.Equal([("AAA", 100L), ("BBB", 3L)], Quotes(connection.Written[1]).Select(q => (q.Symbol, q.Sequence)));
+    }
+
+    [Fact]
+    public async Task ABurstForAConnectionThatKeepsUp_IsDeliveredWhole()
     {
         await using var connection = await StuckConnection.JoinAsync(_app, "BTC-USD");
-        for (var sequence = 1; sequence <= 100; sequence++)
+        connection.Resume();
+        using (Delivery.BeginBatch())
         {
-            await Hub.Clients.Group("BTC-USD").Quote(QuoteOf("BTC-USD", sequence));
+            for (var sequence = 1; sequence <= 5000; sequence++)
+            {
+                await Hub.Clients.Group("BTC-USD").Quote(QuoteOf("BTC-USD", sequence));
+            }
         }
 
         await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 1);
-        connection.Resume();
-        await TaskTimeoutExtensions.WaitUntilAsync(() => connection.Writes == 2);
-
-        // The default bound is 8 quotes per symbol: the latest arrives, in order, and far fewer than 99 were held.
-        var resumed = Quotes(connection.Written[1]).Select(q => q.Sequence).ToList();
-        Assert.Equal(100L, resumed[^1]);
-        Assert.True(resumed.Count <= 8, $"{resumed.Count} quotes were held for a stalled connection");
-        Assert.Equal(resumed.Order(), resumed);
+        Assert.Equal(Enumerable.Range(1, 5000).Select(i => (long)i), Quotes(connection.Written[0]).Select(q => q.Sequence));
     }
 
     [Fact]

@@ -14,12 +14,15 @@ public sealed class DeliveryOptions : IValidatableObject
     public TimeSpan SlowConsumerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How many quotes of one symbol may wait for a connection whose previous write is still in flight, all of them
-    /// sent in order in its next frame. Past that, only the latest of each symbol is kept (conflation), so a reader
-    /// that stalls costs a bounded amount of memory. 1 conflates at once.
+    /// How long a connection's write may be in flight before the connection counts as behind. Until then every
+    /// message waits for the next frame, in order, however many; once behind, only the latest quote of each symbol is
+    /// kept (conflation) until it catches up. Zero conflates as soon as a write is in flight.
     /// </summary>
-    [Range(1, 1000, ErrorMessage = "Delivery:MaxQueuedPerSymbol must be between 1 and 1000.")]
-    public int MaxQueuedPerSymbol { get; set; } = 8;
+    public TimeSpan ConflateAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most messages that may wait for one connection; past it, quotes are conflated even if it is not behind.</summary>
+    [Range(16, 1_000_000, ErrorMessage = "Delivery:MaxQueuedMessages must be between 16 and 1000000.")]
+    public int MaxQueuedMessages { get; set; } = 10_000;
 
     /// <summary>
     /// The kernel send buffer of each client socket, in bytes (Linux doubles it); 0 leaves the OS to size it. Small
@@ -33,6 +36,11 @@ public sealed class DeliveryOptions : IValidatableObject
         if (SlowConsumerTimeout <= TimeSpan.Zero || SlowConsumerTimeout > TimeSpan.FromHours(1))
         {
             yield return new ValidationResult("Delivery:SlowConsumerTimeout must be a positive duration of at most an hour, such as 00:00:30.");
+        }
+
+        if (ConflateAfter < TimeSpan.Zero || ConflateAfter >= SlowConsumerTimeout)
+        {
+            yield return new ValidationResult("Delivery:ConflateAfter must be zero or more and shorter than Delivery:SlowConsumerTimeout, such as 00:00:01.");
         }
     }
 }

@@ -316,7 +316,7 @@ public sealed class QuoteDelivery
                 continue;
             }
 
-            writer.Offer(_staged);
+            writer.Offer(_staged, now);
         }
     }
 

@@ -8,9 +8,10 @@ namespace SignalRTicker.Server.Delivery;
 /// <summary>
 /// One connection's outgoing queue: the topics it holds and the messages waiting for it. One flush loop per
 /// connection writes everything waiting as one frame (one WebSocket message); while that write is in flight, new
-/// messages wait, so a busy connection gets several batches in its next frame, in order. Past
-/// <see cref="DeliveryOptions.MaxQueuedPerSymbol"/> quotes per topic only the latest quote of each topic is kept
-/// (conflation), so a reader that stalls costs bounded memory and gets the latest prices when it reads again.
+/// messages wait, so a busy connection gets several batches in its next frame, every quote in order. A connection
+/// whose write has been in flight for <see cref="DeliveryOptions.ConflateAfter"/> is behind: only the latest quote
+/// of each topic is kept for it (conflation), so a reader that stalls costs bounded memory and gets the latest
+/// prices when it reads again.
 /// </summary>
 /// <remarks>
 /// A frame goes straight to the connection's <see cref="SharedWebSocket"/> when it has one: one send per frame, as a
@@ -198,7 +199,7 @@ public sealed class QuoteWriter
                 return;
             }
 
-            Append(message);
+            Append(message, behind: false);
             if (!TryStartWrite())
             {
                 return;
@@ -213,7 +214,7 @@ public sealed class QuoteWriter
     /// write unless one is in flight. Never blocks on the connection: the write runs inline only as far as it
     /// completes synchronously.
     /// </summary>
-    internal void Offer(StagedMessage[] staged)
+    internal void Offer(StagedMessage[] staged, long now)
     {
         var conflated = 0;
         lock (_gate)
@@ -223,13 +224,14 @@ public sealed class QuoteWriter
                 return;
             }
 
+            var behind = Behind(now);
             for (var i = StagedHead; i >= 0; i = staged[i].Next)
             {
                 var message = staged[i].Message;
                 // A topic left after the batch read its members: nothing of it may follow the leave.
                 if (message.Topic is null || IndexOf(message.Topic) >= 0)
                 {
-                    conflated += Append(message);
+                    conflated += Append(message, behind);
                 }
             }
 
@@ -260,11 +262,17 @@ public sealed class QuoteWriter
         return true;
     }
 
-    /// <summary>Under the lock: appends, conflating past the bound; returns how many quotes were dropped.</summary>
-    private int Append(OutgoingMessage message)
+    /// <summary>Under the lock: true when the write in flight has been pending long enough that the reader is behind.</summary>
+    private bool Behind(long now) => _writing && Stalled(now) >= _delivery.Options.ConflateAfter;
+
+    /// <summary>
+    /// Under the lock: appends; for a reader that is <paramref name="behind"/> (or a queue at its bound), a quote
+    /// replaces the waiting one of its topic instead. Returns how many quotes were dropped.
+    /// </summary>
+    private int Append(OutgoingMessage message, bool behind)
     {
         var dropped = 0;
-        if (message.Conflatable && _pendingCount >= _delivery.Options.MaxQueuedPerSymbol * Math.Max(1, _topicCount))
+        if (message.Conflatable && (behind || _pendingCount >= _delivery.Options.MaxQueuedMessages))
         {
             dropped = Compact();
             for (var i = 0; i < _pendingCount; i++)

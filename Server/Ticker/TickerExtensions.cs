@@ -20,6 +20,8 @@ public static class TickerExtensions
             // Detailed errors would show exception messages to clients; HubException messages are always sent.
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
             options.AddFilter<TickerHubFilter>();
+            // A publisher's batch of 1000 quotes is about 110 KB of JSON; SignalR's default limit is 32 KB.
+            options.MaximumReceiveMessageSize = 256 * 1024;
         })
             // A repeated property in a hub call's JSON is refused rather than letting the last one win.
             .AddJsonProtocol(json => json.PayloadSerializerOptions.AllowDuplicateProperties = false)
