@@ -24,6 +24,14 @@ public interface ITickerHub
     Task<SymbolRecovery[]> Resume(SymbolPosition[] positions);
 
     /// <summary>
+    /// Replaces the connection's credential without reconnecting: <paramref name="accessToken"/> must be valid, not
+    /// revoked and issued from the same API key. The connection then closes when the new token expires; symbols the
+    /// key may no longer see are unsubscribed and listed in <see cref="RefreshResult.Removed"/>. A token that fails any
+    /// check is refused and changes nothing.
+    /// </summary>
+    Task<RefreshResult> RefreshToken(string accessToken);
+
+    /// <summary>
     /// Publishes a batch of 1 to 1000 quotes (publisher or admin role; instruments whose source is published). All or
     /// nothing: one bad item refuses the whole batch, naming it, and nothing of it is delivered.
     /// </summary>

@@ -17,6 +17,7 @@ public static class AdminEndpoints
             .RequireAuthorization(TickerPolicies.Admin);
         admin.MapKeyAdmin();
         admin.MapTokenAdmin();
+        admin.MapKeyUpdate();
         admin.MapSymbolAdmin();
         return app;
     }

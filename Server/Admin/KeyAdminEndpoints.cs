@@ -66,6 +66,6 @@ internal static class KeyAdminEndpoints
         detail: (Guid.TryParse(id, out var keyId) ? $"There is no key with id {keyId}." : "That is not a key id; ids are GUIDs.")
             + $" GET {AdminEndpoints.Path}/keys lists the keys.");
 
-    private static KeySummary Summarise(ApiKey key) =>
+    internal static KeySummary Summarise(ApiKey key) =>
         new(key.Id, key.Name, key.Role, key.Symbols, key.CreatedAt, key.LastUsedAt, key.IsRevoked);
 }

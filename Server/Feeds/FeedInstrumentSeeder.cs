@@ -16,9 +16,11 @@ internal sealed class FeedInstrumentSeeder(
     IOptions<TickerOptions> options,
     IOptions<CoinbaseFeedOptions> coinbase,
     IOptions<BinanceFeedOptions> binance,
-    ILogger<FeedInstrumentSeeder> logger) : IHostedService
+    ILogger<FeedInstrumentSeeder> logger) : IHostedService, IInstrumentLoader
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public Task LoadAsync(CancellationToken cancellationToken)
     {
         SeedUpstream(InstrumentSource.Coinbase, coinbase.Value.InstrumentSymbols, $"{CoinbaseFeedOptions.SectionName}:{nameof(CoinbaseFeedOptions.Products)}");
         SeedUpstream(InstrumentSource.Binance, binance.Value.InstrumentSymbols, $"{BinanceFeedOptions.SectionName}:{nameof(BinanceFeedOptions.Symbols)}");

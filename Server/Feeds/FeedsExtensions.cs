@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SignalRTicker.Server.Feeds.Binance;
 using SignalRTicker.Server.Feeds.Coinbase;
+using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Feeds;
 
@@ -16,7 +17,9 @@ public static class FeedsExtensions
         builder.Services.AddSingleton<QuotePublisher>();
         builder.Services.AddUpstreamFeedOptions<CoinbaseFeedOptions>(CoinbaseFeedOptions.SectionName);
         builder.Services.AddUpstreamFeedOptions<BinanceFeedOptions>(BinanceFeedOptions.SectionName);
-        builder.Services.AddHostedService<FeedInstrumentSeeder>();
+        builder.Services.AddSingleton<FeedInstrumentSeeder>();
+        builder.Services.AddSingleton<IInstrumentLoader>(sp => sp.GetRequiredService<FeedInstrumentSeeder>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedInstrumentSeeder>());
         builder.Services.AddHostedService<SimulatedFeed>();
         builder.Services.AddHostedService<CoinbaseFeed>();
         builder.Services.AddHostedService<BinanceFeed>();

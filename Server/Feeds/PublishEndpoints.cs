@@ -19,11 +19,12 @@ public static class PublishEndpoints
     private static async Task<Results<Ok<PublishResult>, ProblemHttpResult>> PublishAsync(
         QuoteInput?[]? quotes, ClaimsPrincipal user, QuotePublisher publisher, CancellationToken cancellationToken)
     {
-        if (publisher.Check(user, quotes, out var updates) is { } refusal)
+        var check = await publisher.CheckAsync(user, quotes, cancellationToken);
+        if (check.Refusal is { } refusal)
         {
             return TypedResults.Problem(statusCode: refusal.StatusCode, title: "The batch was refused; nothing of it was published", detail: refusal.Detail);
         }
 
-        return TypedResults.Ok(await publisher.PublishAsync(updates, cancellationToken));
+        return TypedResults.Ok(await publisher.PublishAsync(check.Updates, cancellationToken));
     }
 }

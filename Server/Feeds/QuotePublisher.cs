@@ -10,21 +10,29 @@ namespace SignalRTicker.Server.Feeds;
 /// Checks and publishes a publisher's batch, for <c>POST /api/quotes</c> and the hub's <c>Publish</c> alike. All or
 /// nothing: the whole batch is checked before any of it is recorded, and the first problem refuses it, naming the item.
 /// </summary>
-public sealed class QuotePublisher(InstrumentRegistry instruments, IQuoteEngine engine, TimeProvider time)
+public sealed class QuotePublisher(InstrumentRegistry instruments, IQuoteEngine engine, KeyAccessCache keys, TimeProvider time)
 {
     public const int MaxBatch = 1000;
 
     /// <summary>How far ahead of the gateway's clock a quote's timestamp may be (clocks drift).</summary>
     public static readonly TimeSpan MaxClockAhead = TimeSpan.FromSeconds(5);
 
-    /// <summary>The batch as prices to record, or why it is refused.</summary>
-    public PublishRefusal? Check(ClaimsPrincipal user, IReadOnlyList<QuoteInput?>? quotes, out List<PriceUpdate> updates)
+    /// <summary>The batch as prices to record (in <see cref="PublishCheck.Updates"/>), or why it is refused.</summary>
+    public async ValueTask<PublishCheck> CheckAsync(ClaimsPrincipal user, IReadOnlyList<QuoteInput?>? quotes, CancellationToken cancellationToken)
+    {
+        var access = await keys.AccessAsync(user, cancellationToken);
+        if (!Roles.MayPublish(access?.Role))
+        {
+            return new(new(PublishRefusalKind.Forbidden, $"Only keys with the {Roles.Publisher} or {Roles.Admin} role may publish quotes."), []);
+        }
+
+        var refusal = Check(access!, quotes, out var updates);
+        return new(refusal, updates);
+    }
+
+    private PublishRefusal? Check(KeyAccess access, IReadOnlyList<QuoteInput?>? quotes, out List<PriceUpdate> updates)
     {
         updates = [];
-        if (!Roles.MayPublish(user.FindFirst(TickerClaims.Role)?.Value))
-        {
-            return new(PublishRefusalKind.Forbidden, $"Only keys with the {Roles.Publisher} or {Roles.Admin} role may publish quotes.");
-        }
 
         if (quotes is null || quotes.Count == 0)
         {
@@ -47,7 +55,6 @@ public sealed class QuotePublisher(InstrumentRegistry instruments, IQuoteEngine 
             updates.Add(update);
         }
 
-        var entitlements = Entitlements.Of(user);
         for (var i = 0; i < updates.Count; i++)
         {
             var symbol = updates[i].Symbol;
@@ -56,7 +63,7 @@ public sealed class QuotePublisher(InstrumentRegistry instruments, IQuoteEngine 
                 return new(PublishRefusalKind.UnknownSymbol, $"quotes[{i}].symbol '{symbol}' is not a known instrument; an admin adds it with POST /api/admin/symbols.");
             }
 
-            if (!entitlements.Allows(symbol))
+            if (!access.Allows(symbol))
             {
                 return new(PublishRefusalKind.Forbidden, $"quotes[{i}].symbol '{symbol}' is not included in your API key's entitlements.");
             }

@@ -9,7 +9,7 @@ internal sealed class InstrumentPersistence(
     IServiceScopeFactory scopes,
     InstrumentRegistry instruments,
     TimeProvider time,
-    ILogger<InstrumentPersistence> logger) : BackgroundService
+    ILogger<InstrumentPersistence> logger) : BackgroundService, IInstrumentLoader
 {
     /// <summary>The least a reservation holds ahead; more for an instrument that moves fast (ten intervals of its rate).</summary>
     internal const long MinimumReserve = 1000;
@@ -23,6 +23,18 @@ internal sealed class InstrumentPersistence(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await LoadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Restores every stored instrument where it stood, and remembers the ones an admin removed.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        if (_store is not null)
+        {
+            return;
+        }
+
         _scope = scopes.CreateAsyncScope();
         _store = _scope.Value.ServiceProvider.GetRequiredService<InstrumentStore>();
         {
@@ -42,8 +54,6 @@ internal sealed class InstrumentPersistence(
 
             InstrumentLog.Restored(logger, restored);
         }
-
-        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -18,7 +18,9 @@ public static class InstrumentsExtensions
         builder.Services.AddScoped<InstrumentStore>();
 
         // Hosted, and registered before the feeds: stored instruments are back before anything makes quotes.
-        builder.Services.AddHostedService<InstrumentPersistence>();
+        builder.Services.AddSingleton<InstrumentPersistence>();
+        builder.Services.AddSingleton<IInstrumentLoader>(sp => sp.GetRequiredService<InstrumentPersistence>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InstrumentPersistence>());
         return builder;
     }
 }

@@ -55,6 +55,30 @@ public sealed class ApiKeyStore(TickerDbContext db, TimeProvider time)
         return true;
     }
 
+    /// <summary>
+    /// Changes a key's name, symbols or role (null leaves one as it is); the key as it is now, or null when there is no
+    /// such key. The change time lets a running server (every node) find and apply it.
+    /// </summary>
+    public async Task<ApiKey?> UpdateAsync(Guid id, string? name, List<string>? symbols, string? role, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.FindAsync([id], cancellationToken);
+        if (key is null)
+        {
+            return null;
+        }
+
+        key.Name = name ?? key.Name;
+        key.Symbols = symbols ?? key.Symbols;
+        key.Role = role ?? key.Role;
+        key.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
+    }
+
+    /// <summary>Keys changed at or after <paramref name="since"/>.</summary>
+    public async Task<List<ApiKey>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        await db.ApiKeys.AsNoTracking().Where(k => k.UpdatedAt != null && k.UpdatedAt >= since).ToListAsync(cancellationToken);
+
     /// <summary>Keys revoked at or after <paramref name="since"/>, with the time each was revoked.</summary>
     public async Task<List<(Guid Id, DateTimeOffset RevokedAt)>> RevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         [.. (await db.ApiKeys.AsNoTracking()

@@ -62,11 +62,21 @@ public static class KeysCommand
         var revoke = new Command("revoke", "Revokes a key and every token issued from it; a running server closes their connections within its sweep interval.") { id };
         revoke.SetAction((parsed, cancellationToken) => RevokeAsync(services, output, error, parsed.GetValue(id), cancellationToken));
 
+        var updateId = new Argument<Guid>("id") { Description = "The key's id, as 'keys list' shows it." };
+        var update = new Command(
+            "update",
+            "Changes a key's name, symbols or role; a running server applies it to the key's live connections within Keys:SweepInterval. A role change revokes the key's tokens.")
+        {
+            updateId, name, role, symbols,
+        };
+        update.SetAction((parsed, cancellationToken) => UpdateAsync(
+            services, output, error, parsed.GetValue(updateId), parsed.GetValue(name), parsed.GetValue(role), parsed.GetValue(symbols), cancellationToken));
+
         // Not a root command (the server is), so help is added here, for every verb.
         return new Command(Name, $"Manages API keys on the database named by {DataFolder.SettingKey} (default data/ticker.db), without a running server.")
         {
             Options = { new HelpOption { Recursive = true } },
-            Subcommands = { create, list, revoke },
+            Subcommands = { create, list, update, revoke },
         };
     }
 
@@ -105,6 +115,47 @@ public static class KeysCommand
         return 0;
     }
 
+    private static async Task<int> UpdateAsync(
+        IServiceProvider services, TextWriter output, TextWriter error, Guid id, string? name, string? role, string[]? symbols, CancellationToken cancellationToken)
+    {
+        if (name is null && role is null && symbols is null)
+        {
+            await error.WriteLineAsync("Give at least one of --name, --symbols and --role.");
+            return 1;
+        }
+
+        await using var scope = await OpenAsync(services, cancellationToken);
+        var store = scope.ServiceProvider.GetRequiredService<ApiKeyStore>();
+        if (await store.FindAsync(id, cancellationToken) is not { } key)
+        {
+            await error.WriteLineAsync($"There is no key with id {id}; 'keys list' shows the keys.");
+            return 2;
+        }
+
+        var instruments = scope.ServiceProvider.GetRequiredService<IInstrumentCatalog>();
+        if (ApiKeyRules.Validate(name ?? key.Name, role ?? key.Role, symbols ?? [ApiKeyRules.AllSymbols], instruments, out var normalised) is { Count: > 0 } errors)
+        {
+            foreach (var (field, messages) in errors)
+            {
+                await error.WriteLineAsync($"--{field}: {string.Join(' ', messages)}");
+            }
+
+            return 1;
+        }
+
+        var updated = (await store.UpdateAsync(id, name?.Trim(), symbols is null ? null : normalised, role, cancellationToken))!;
+        if (updated.Role != key.Role)
+        {
+            // Straight to the database, like revoke: the running server closes the connections within its sweep interval.
+            await scope.ServiceProvider.GetRequiredService<TokenStore>().RevokeAllOfKeyAsync(id, cancellationToken);
+        }
+
+        await output.WriteLineAsync(
+            $"Updated key {id}: {updated.Role}, [{string.Join(',', updated.Symbols)}], '{updated.Name}'" +
+            (updated.Role != key.Role ? "; its tokens are revoked." : "."));
+        return 0;
+    }
+
     private static async Task<int> RevokeAsync(IServiceProvider services, TextWriter output, TextWriter error, Guid id, CancellationToken cancellationToken)
     {
         await using var scope = await OpenAsync(services, cancellationToken);
@@ -125,6 +176,12 @@ public static class KeysCommand
     private static async Task<AsyncServiceScope> OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await services.PrepareStorageAsync(cancellationToken);
+        // The instruments a key may name: the stored ones and the configured ones, as a starting server would have them.
+        foreach (var loader in services.GetServices<IInstrumentLoader>())
+        {
+            await loader.LoadAsync(cancellationToken);
+        }
+
         return services.CreateAsyncScope();
     }
 

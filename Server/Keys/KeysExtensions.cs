@@ -12,6 +12,12 @@ public static class KeysExtensions
         builder.Services.AddScoped<TokenStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<KeySeeder>();
+        builder.Services.AddOptions<KeysOptions>()
+            .BindConfiguration(KeysOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<KeyAccessCache>();
+        builder.Services.AddHostedService<KeyChangeSweeper>();
         return builder;
     }
 }

@@ -1,15 +1,23 @@
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Delivery;
+using SignalRTicker.Server.Keys;
 
 namespace SignalRTicker.Server.Ticker;
 
 /// <summary>
-/// One open hub connection: who it is (key, token, expiry, entitlements) and its <see cref="QuoteWriter"/>, which
-/// holds its subscriptions. The single record the hub, the registry and revocation read.
+/// One open hub connection: who it is (its key and what the key may see now, its token and when that expires) and
+/// its <see cref="QuoteWriter"/>, which holds its subscriptions. The single record the hub, the registry, revocation,
+/// entitlement changes and expiry read. The credential changes in place when the client refreshes its token.
 /// </summary>
-public sealed class LiveConnection(HubConnectionContext connection, QuoteWriter writer)
+public sealed class LiveConnection(HubConnectionContext connection, QuoteWriter writer, KeyAccess access)
 {
+    private volatile Credential _credential = new(
+        connection.User.FindFirst(TickerClaims.TokenId)?.Value,
+        connection.User.ExpiresAt());
+
+    private volatile KeyAccess _access = access;
+
     public HubConnectionContext Connection { get; } = connection;
 
     public string ConnectionId => Connection.ConnectionId;
@@ -18,14 +26,29 @@ public sealed class LiveConnection(HubConnectionContext connection, QuoteWriter 
 
     public Guid? KeyId { get; } = Guid.TryParse(connection.User.KeyId(), out var key) ? key : null;
 
-    public string? TokenId { get; } = connection.User.FindFirst(TickerClaims.TokenId)?.Value;
+    /// <summary>The token the connection holds now (its <c>jti</c>).</summary>
+    public string? TokenId => _credential.TokenId;
 
-    public DateTimeOffset? ExpiresAt { get; } = connection.User.ExpiresAt();
+    /// <summary>When the connection's token expires, and with it the connection.</summary>
+    public DateTimeOffset? ExpiresAt => _credential.ExpiresAt;
 
-    public Entitlements Entitlements { get; } = Entitlements.Of(connection.User);
+    /// <summary>What the connection's key may see now.</summary>
+    public KeyAccess Access => _access;
 
     /// <summary>The connection's symbols, in order.</summary>
     public string[] Subscriptions => Writer.Topics;
 
+    /// <summary>Takes the key's new access; returns the subscribed symbols it no longer allows.</summary>
+    internal string[] ApplyAccess(KeyAccess access)
+    {
+        _access = access;
+        return [.. Writer.Topics.Where(symbol => !access.Allows(symbol))];
+    }
+
+    /// <summary>Takes a refreshed token: its id and expiry replace the old ones.</summary>
+    internal void Refresh(string tokenId, DateTimeOffset expiresAt) => _credential = new Credential(tokenId, expiresAt);
+
     public void Abort() => Writer.Abort();
+
+    private sealed record Credential(string? TokenId, DateTimeOffset? ExpiresAt);
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Instruments;
+using SignalRTicker.Server.Keys;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -23,13 +24,13 @@ public static class SymbolEndpoints
     }
 
     /// <summary>Every instrument the caller is entitled to, with its latest quote (null fields before the first).</summary>
-    private static Ok<InstrumentInfo[]> List(ClaimsPrincipal user, InstrumentRegistry instruments)
+    private static async Task<Ok<InstrumentInfo[]>> List(ClaimsPrincipal user, InstrumentRegistry instruments, KeyAccessCache keys, CancellationToken cancellationToken)
     {
-        var entitlements = Entitlements.Of(user);
+        var access = await keys.AccessAsync(user, cancellationToken);
         var list = new List<InstrumentInfo>();
         foreach (var symbol in instruments.Symbols)
         {
-            if (entitlements.Allows(symbol) && instruments.TryGet(symbol, out var instrument))
+            if (access?.Allows(symbol) == true && instruments.TryGet(symbol, out var instrument))
             {
                 list.Add(Describe(instrument));
             }
@@ -39,14 +40,15 @@ public static class SymbolEndpoints
     }
 
     /// <summary>One instrument the caller is entitled to.</summary>
-    private static Results<Ok<InstrumentInfo>, ProblemHttpResult> Get(string symbol, ClaimsPrincipal user, InstrumentRegistry instruments)
+    private static async Task<Results<Ok<InstrumentInfo>, ProblemHttpResult>> Get(
+        string symbol, ClaimsPrincipal user, InstrumentRegistry instruments, KeyAccessCache keys, CancellationToken cancellationToken)
     {
         if (!Symbol.TryFromPath(symbol, out var normalised, out _) || !instruments.TryGet(normalised, out var instrument))
         {
             return Problem(StatusCodes.Status404NotFound, "Unknown symbol", $"'{Uri.UnescapeDataString(symbol)}' is not a known symbol. GET /api/symbols lists the symbols you can see.");
         }
 
-        if (!Entitlements.Of(user).Allows(normalised))
+        if ((await keys.AccessAsync(user, cancellationToken))?.Allows(normalised) != true)
         {
             return Problem(StatusCodes.Status403Forbidden, "Not entitled", $"'{normalised}' is not included in your API key's entitlements.");
         }
@@ -62,7 +64,8 @@ public static class SymbolEndpoints
 
     /// <summary>The instrument's quotes after <paramref name="since"/>, oldest first.</summary>
     private static async Task<Results<Ok<Quote[]>, ProblemHttpResult>> HistoryAsync(
-        string symbol, long? since, int? limit, ClaimsPrincipal user, InstrumentRegistry instruments, IQuoteEngine engine, CancellationToken cancellationToken)
+        string symbol, long? since, int? limit, ClaimsPrincipal user, InstrumentRegistry instruments, IQuoteEngine engine, KeyAccessCache keys,
+        CancellationToken cancellationToken)
     {
         if (!Symbol.TryFromPath(symbol, out var normalised, out var raw))
         {
@@ -84,7 +87,7 @@ public static class SymbolEndpoints
             return Problem(StatusCodes.Status404NotFound, "Unknown symbol", $"'{normalised}' is not a known symbol. GET /api/symbols lists the symbols you can see.");
         }
 
-        if (!Entitlements.Of(user).Allows(normalised))
+        if ((await keys.AccessAsync(user, cancellationToken))?.Allows(normalised) != true)
         {
             return Problem(StatusCodes.Status403Forbidden, "Not entitled", $"'{normalised}' is not included in your API key's entitlements.");
         }

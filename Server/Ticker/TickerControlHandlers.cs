@@ -2,18 +2,24 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Instruments;
+using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Revocation;
 
 namespace SignalRTicker.Server.Ticker;
 
 /// <summary>
 /// Acts on control messages that concern live connections: a revoked token or key closes its connections, a removed
-/// instrument ends its subscriptions.
+/// instrument ends its subscriptions, and a key's narrowed symbols end its connections' subscriptions to the others.
 /// </summary>
-internal sealed class TickerControlHandlers(IControlChannel control, LiveConnections connections, QuoteDelivery delivery, ILogger<TickerControlHandlers> logger)
-    : IHostedService
+internal sealed class TickerControlHandlers(
+    IControlChannel control,
+    LiveConnections connections,
+    QuoteDelivery delivery,
+    InstrumentRegistry instruments,
+    ILogger<TickerControlHandlers> logger) : IHostedService
 {
     public const string InstrumentRemovedReason = "instrument removed";
+    public const string EntitlementRemovedReason = "entitlement removed";
 
     private readonly List<IDisposable> _subscriptions = [];
 
@@ -22,6 +28,7 @@ internal sealed class TickerControlHandlers(IControlChannel control, LiveConnect
         _subscriptions.Add(control.Subscribe<TokenRevoked>(OnTokenRevoked));
         _subscriptions.Add(control.Subscribe<KeyRevoked>(OnKeyRevoked));
         _subscriptions.Add(control.Subscribe<InstrumentRemoved>(OnInstrumentRemoved));
+        _subscriptions.Add(control.Subscribe<KeyChanged>(OnKeyChanged));
         return Task.CompletedTask;
     }
 
@@ -44,6 +51,40 @@ internal sealed class TickerControlHandlers(IControlChannel control, LiveConnect
         if (connections.AbortKey(revoked.KeyId) is var closed and > 0)
         {
             TickerLog.KeyConnectionsClosed(logger, revoked.KeyId, closed);
+        }
+    }
+
+    /// <summary>
+    /// The key's live connections take its new access at once: subscriptions it no longer allows end, with an
+    /// <c>Unsubscribed</c> notice sent after anything of them already on its way. (A role change also revokes the key's
+    /// tokens, which closes the connections; that travels as its own revocations.)
+    /// </summary>
+    private void OnKeyChanged(KeyChanged changed)
+    {
+        var access = changed.Access;
+        var narrowed = 0;
+        var symbols = 0;
+        foreach (var live in connections.OfKey(changed.KeyId))
+        {
+            var removed = live.ApplyAccess(access).Where(instruments.Contains).ToArray();
+            if (removed.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var symbol in removed)
+            {
+                delivery.Leave(live.Writer, symbol);
+            }
+
+            delivery.Send([live.Writer], new InvocationMessage(nameof(ITickerClient.Unsubscribed), [removed, EntitlementRemovedReason]));
+            narrowed++;
+            symbols += removed.Length;
+        }
+
+        if (narrowed > 0)
+        {
+            TickerLog.EntitlementsNarrowed(logger, changed.KeyId, narrowed, symbols);
         }
     }
 

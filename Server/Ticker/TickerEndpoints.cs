@@ -11,8 +11,9 @@ public static class TickerEndpoints
         var slowConsumerTimeout = app.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value.SlowConsumerTimeout;
         app.MapHub<TickerHub>(TickerHub.Path, options =>
         {
-            // A connection ends when its token expires; the client reconnects with a fresh token.
-            options.CloseOnAuthenticationExpiration = true;
+            // A connection ends when its token expires, and an in-band refresh moves that: ConnectionExpiry checks it,
+            // not SignalR, whose check keeps the expiry captured at connect.
+            options.CloseOnAuthenticationExpiration = false;
 
             // SignalR's own send (a ping waiting behind a stalled quote frame) must not cut a slow client off before
             // Delivery:SlowConsumerTimeout does, with its reason logged and counted; by default it would after 10 s.

@@ -13,6 +13,8 @@ public static class TickerExtensions
         builder.Services.AddSingleton<HubLifetimeManager<TickerHub>, TickerLifetimeManager>();
         builder.Services.AddSingleton<IQuoteSink, HubQuoteSink>();
         builder.Services.AddSingleton<TickerHubFilter>();
+        builder.Services.AddSingleton<RefreshTokenValidator>();
+        builder.Services.AddHostedService<ConnectionExpiry>();
         builder.Services.AddHostedService<TickerControlHandlers>();
 
         builder.Services.AddSignalR(options =>

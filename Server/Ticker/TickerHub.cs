@@ -5,6 +5,7 @@ using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Delivery;
 using SignalRTicker.Server.Feeds;
 using SignalRTicker.Server.Instruments;
+using SignalRTicker.Server.Keys;
 
 namespace SignalRTicker.Server.Ticker;
 
@@ -20,6 +21,8 @@ public sealed class TickerHub(
     InstrumentRegistry instruments,
     IQuoteEngine engine,
     QuotePublisher publisher,
+    RefreshTokenValidator tokens,
+    KeyAccessCache keys,
     IOptions<TickerOptions> options,
     ILogger<TickerHub> logger) : Hub<ITickerClient>, ITickerHub
 {
@@ -127,15 +130,47 @@ public sealed class TickerHub(
     /// <summary>The connection's current symbols, in order.</summary>
     public Task<string[]> GetSubscriptions() => Task.FromResult(Current.Subscriptions);
 
+    /// <summary>
+    /// Replaces the connection's credential in place: a new token of the same key, checked as at connect. The
+    /// connection then closes when the new token expires; symbols the key may no longer see are unsubscribed.
+    /// </summary>
+    public async Task<RefreshResult> RefreshToken(string accessToken)
+    {
+        var live = Current;
+        var (token, refusal) = await tokens.ValidateAsync(accessToken);
+        if (token is null)
+        {
+            throw new HubException($"RefreshToken refused; the connection keeps its token: {refusal}");
+        }
+
+        if (token.KeyId != live.KeyId)
+        {
+            throw new HubException("RefreshToken refused; the connection keeps its token: the new token was issued from another API key.");
+        }
+
+        var access = await keys.GetAsync(token.KeyId, Context.ConnectionAborted)
+            ?? throw new HubException("RefreshToken refused; the connection keeps its token: the API key no longer exists.");
+        live.Refresh(token.TokenId, token.ExpiresAt);
+        var removed = live.ApplyAccess(access).Where(instruments.Contains).ToArray();
+        foreach (var symbol in removed)
+        {
+            delivery.Leave(live.Writer, symbol);
+        }
+
+        TickerLog.TokenRefreshed(logger, Context.ConnectionId, live.KeyId, token.ExpiresAt, removed.Length);
+        return new RefreshResult(token.ExpiresAt, [.. access.Symbols], removed);
+    }
+
     /// <summary>Publishes a batch (publisher or admin role), all or nothing, as <c>POST /api/quotes</c> does.</summary>
     public async Task<PublishResult> Publish(QuoteInput[] quotes)
     {
-        if (publisher.Check(Context.User!, quotes, out var updates) is { } refusal)
+        var check = await publisher.CheckAsync(Context.User!, quotes, Context.ConnectionAborted);
+        if (check.Refusal is { } refusal)
         {
             throw new HubException($"Publish refused; nothing of the batch was published: {refusal.Detail}");
         }
 
-        return await publisher.PublishAsync(updates, Context.ConnectionAborted);
+        return await publisher.PublishAsync(check.Updates, Context.ConnectionAborted);
     }
 
     /// <summary>
@@ -163,7 +198,7 @@ public sealed class TickerHub(
                 throw new HubException($"'{symbol}' is not a known symbol. GET /api/symbols lists the symbols you can subscribe to.");
             }
 
-            if (!live.Entitlements.Allows(symbol))
+            if (!live.Access.Allows(symbol))
             {
                 throw new HubException($"'{symbol}' is not included in your API key's entitlements.");
             }

@@ -3,7 +3,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Delivery;
+using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.Revocation;
 
@@ -21,6 +23,7 @@ public sealed class TickerLifetimeManager(
     QuoteDelivery delivery,
     ConnectionCap cap,
     RevocationList revocations,
+    KeyAccessCache keys,
     ILogger<TickerLifetimeManager> logger) : HubLifetimeManager<TickerHub>
 {
     private static readonly string QuoteMethod = nameof(ITickerClient.Quote);
@@ -32,8 +35,19 @@ public sealed class TickerLifetimeManager(
     {
         var writer = delivery.CreateWriter(connection)
             ?? throw new InvalidOperationException($"The delivery cannot serialize for the {connection.Protocol.Name} protocol.");
-        var live = new LiveConnection(connection, writer);
-        var max = live.KeyId is { } key ? await cap.MaxForAsync(key) : null;
+        // The hub's policy requires a key; a connection made some other way (through the lifetime manager itself) may
+        // hold groups but sees no symbol. A key that no longer exists has nothing to see at all.
+        var keyId = Guid.TryParse(connection.User.KeyId(), out var key) ? key : (Guid?)null;
+        var access = keyId is null ? KeyAccess.None : await keys.GetAsync(key, connection.ConnectionAborted);
+        if (access is null)
+        {
+            delivery.Close(writer);
+            connection.Abort();
+            return;
+        }
+
+        var live = new LiveConnection(connection, writer, access);
+        var max = keyId is null ? null : await cap.MaxForAsync(key);
         if (!connections.TryAdd(live, max))
         {
             // Negotiate refuses a key at its cap (429); this is the rare connection that raced another past that check.

@@ -28,4 +28,13 @@ internal static partial class TickerLog
 
     [LoggerMessage(3208, LogLevel.Warning, "Closed connection {ConnectionId}: key {KeyId} already holds its {MaxConnections} connections", EventName = "ConnectionCapReachedOnConnect")]
     public static partial void ConnectionCapReachedOnConnect(ILogger logger, string connectionId, Guid? keyId, int maxConnections);
+
+    [LoggerMessage(3209, LogLevel.Information, "Connection {ConnectionId} of key {KeyId} refreshed its token in band; it now closes at {ExpiresAt}; {RemovedCount} subscriptions ended", EventName = "TokenRefreshed")]
+    public static partial void TokenRefreshed(ILogger logger, string connectionId, Guid? keyId, DateTimeOffset expiresAt, int removedCount);
+
+    [LoggerMessage(3210, LogLevel.Information, "Closed connection {ConnectionId} of key {KeyId}: its token expired at {ExpiresAt}", EventName = "ConnectionExpired")]
+    public static partial void ConnectionExpired(ILogger logger, string connectionId, Guid? keyId, DateTimeOffset expiresAt);
+
+    [LoggerMessage(3211, LogLevel.Information, "Key {KeyId} changed: {ConnectionCount} connections left {SymbolCount} symbols it may no longer see", EventName = "EntitlementsNarrowed")]
+    public static partial void EntitlementsNarrowed(ILogger logger, Guid keyId, int connectionCount, int symbolCount);
 }
