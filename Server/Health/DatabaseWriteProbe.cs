@@ -9,7 +9,7 @@ namespace SignalRTicker.Server.Health;
 /// with its own value (a real write, through the journal, that changes nothing). A load balancer probes often, so
 /// the answer is kept for <see cref="CacheFor"/> and one probe runs at a time.
 /// </summary>
-internal sealed class DatabaseWriteProbe(DataFolder dataFolder, TimeProvider time) : IHealthCheck, IDisposable
+internal sealed class DatabaseWriteProbe(DataFolder dataFolder, TimeProvider time, ILogger<DatabaseWriteProbe> logger) : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
@@ -36,10 +36,16 @@ internal sealed class DatabaseWriteProbe(DataFolder dataFolder, TimeProvider tim
             }
 
             var result = await ProbeAsync(cancellationToken);
-            if (result.Status == HealthStatus.Healthy && _last?.Result.Status == HealthStatus.Unhealthy)
+            var before = _last?.Result.Status ?? HealthStatus.Healthy;
+            if (result.Status == HealthStatus.Healthy && before == HealthStatus.Unhealthy)
             {
                 // Connections opened while the file was read-only stay read-only; start afresh now that it is not.
                 SqliteConnection.ClearAllPools();
+                HealthLog.DatabaseWritable(logger);
+            }
+            else if (result.Status == HealthStatus.Unhealthy && before == HealthStatus.Healthy)
+            {
+                HealthLog.DatabaseUnwritable(logger, result.Description ?? "");
             }
 
             Volatile.Write(ref _last, new Probed(result, time.GetTimestamp()));
