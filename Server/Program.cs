@@ -53,6 +53,7 @@ app.UseAdmin();             // before auth: every path under /api/admin needs th
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseConnectionCap();      // a key at its cap is refused at negotiate (429), before the hub runs
+app.UseTicketBinding();        // a ticket's negotiate binds it to the connection it created
 app.UseQueryTokenRemoval();    // an authenticated request forgets the token in its query
 app.UseQuoteDelivery(TickerHub.Path); // quote frames straight to each hub WebSocket
 
@@ -62,6 +63,6 @@ app.MapAdmin();
 app.MapTicker();
 app.MapPublish();
 app.MapHealth();
-app.MapTickerMetrics();
+app.MapTickerMetrics().RequireAdminOutsideDevelopment(); // counts and routes are for operators: an admin token outside Development
 
 app.Run();

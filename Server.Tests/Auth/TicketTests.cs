@@ -156,6 +156,46 @@ public sealed class TicketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NegotiatedTicket_WithAnotherConnectionId_IsRefused_AndTheRealConnectStillWorks()
+    {
+        var (_, ticket) = await TicketAsync();
+        using var client = _app.CreateClient();
+        using var negotiate = await client.PostAsync($"/hubs/ticker/negotiate?negotiateVersion=1&access_token={ticket}", null);
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+        var connectionToken = System.Text.Json.JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync()).RootElement.GetProperty("connectionToken").GetString();
+
+        using var bogus = await client.GetAsync($"/hubs/ticker?id=bogus&access_token={ticket}");
+        using var noId = await client.GetAsync($"/hubs/ticker?access_token={ticket}");
+        Assert.Equal(HttpStatusCode.Unauthorized, bogus.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, noId.StatusCode);
+
+        var url = new UriBuilder(new Uri(_app.BaseAddress, "hubs/ticker")) { Scheme = "ws", Query = $"id={connectionToken}&access_token={ticket}" }.Uri;
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(url, CancellationToken.None).DefaultTimeout();
+        await socket.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
+        var buffer = new byte[1024];
+        var received = await socket.ReceiveAsync(buffer, CancellationToken.None).DefaultTimeout();
+        Assert.Equal("{}\u001e", Encoding.UTF8.GetString(buffer, 0, received.Count));
+    }
+
+    [Fact]
+    public async Task Ticket_OnAPathThatIsNoHub_IsRefused_AndStaysUnused()
+    {
+        var (_, ticket) = await TicketAsync();
+        using var client = _app.CreateClient();
+
+        using var nothing = await client.GetAsync($"/hubs/nothing?access_token={ticket}");
+        using var nothingNegotiate = await client.PostAsync($"/hubs/nothing/negotiate?negotiateVersion=1&access_token={ticket}", null);
+
+        // Nothing is there; before, authentication still redeemed (and so spent) the ticket on the way.
+        Assert.Equal(HttpStatusCode.NotFound, nothing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, nothingNegotiate.StatusCode);
+        var (socket, _) = await ConnectWithQueryAsync(ticket);
+        using var _socket = socket;
+        Assert.NotNull(socket);
+    }
+
+    [Fact]
     public async Task Ticket_NeedsAToken()
     {
         using var client = _app.CreateClient();
@@ -163,5 +203,65 @@ public sealed class TicketTests : IAsyncLifetime
         using var response = await client.PostAsync("/api/auth/ticket", null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
+
+/// <summary>Tickets are limited per key, so one key cannot fill the store or slow it down for another.</summary>
+public sealed class TicketLimitTests : IAsyncLifetime
+{
+    private readonly TickerAppFactory _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task OneKeyFlooding_Gets429_AnotherKeyStillGetsTickets()
+    {
+        var flooder = _app.CreateClient((await _app.GetTokenAsync()).AccessToken);
+        var other = _app.CreateClient((await _app.GetTokenAsync(await _app.CreateKeyAsync("user", "BTC-USD"))).AccessToken);
+
+        for (var i = 0; i < TicketStore.MaxUnusedPerKey; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await flooder.PostAsync("/api/auth/ticket", null)).StatusCode);
+        }
+
+        using var tooFast = await flooder.PostAsync("/api/auth/ticket", null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, tooFast.StatusCode);
+        Assert.True(tooFast.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync("/api/auth/ticket", null)).StatusCode);
+
+        // The rate has refilled, but the key still holds its unused tickets: still refused, until they expire.
+        _app.Time!.Advance(TimeSpan.FromSeconds(10));
+        using var tooMany = await flooder.PostAsync("/api/auth/ticket", null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, tooMany.StatusCode);
+        Assert.Contains("unused tickets", await tooMany.Content.ReadAsStringAsync());
+        _app.Time.Advance(TicketStore.Lifetime);
+        Assert.Equal(HttpStatusCode.OK, (await flooder.PostAsync("/api/auth/ticket", null)).StatusCode);
+    }
+
+    [Fact]
+    public void FullStore_CostsTheSamePerRequest()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var store = new TicketStore(time);
+        for (var key = 0; store.Issue("token", $"key {key}").Ticket is not null || key % 1000 != 0; key++)
+        {
+            for (var i = 1; i < TicketStore.MaxUnusedPerKey; i++)
+            {
+                store.Issue("token", $"key {key}");
+            }
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var issued = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            issued += store.Issue("token", $"late key {i % 100}").Ticket is null ? 0 : 1;
+        }
+
+        // Each refusal is a few dictionary look-ups; a scan of the store per request takes seconds here.
+        Assert.Equal(0, issued);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"2000 requests on a full store took {clock.Elapsed.TotalMilliseconds} ms");
     }
 }

@@ -9,41 +9,14 @@ namespace SignalRTicker.Server.Tests.BadInput;
 /// <summary>Junk at every endpoint and hub method gets a clear 4xx or HubException: never a 500, never someone else's connection.</summary>
 public sealed class BadInputTests : IAsyncLifetime
 {
-    private static readonly string OneMegabyte = new('x', 1024 * 1024);
-    private static readonly string Junk = "\\u0000\\u202e💥ÿ\\u200b\\ud83d\\ude00<script>";
-
     private readonly TickerAppFactory _app = new(kestrel: true);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    public static TheoryData<string, string, string, int> BadRequests => new()
-    {
-        // method, path, JSON body ("" for none), the status expected: junk a request does not use is ignored
-        { "POST", "/api/admin/keys", "", 400 },
-        { "POST", "/api/admin/keys", "null", 400 },
-        { "POST", "/api/admin/keys", "[]", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":5,\"role\":\"user\",\"symbols\":[\"BTC-USD\"]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":[\"user\"],\"symbols\":[\"BTC-USD\"]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":\"BTC-USD\"}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[1,2]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[[\"BTC-USD\"]]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"" + OneMegabyte + "\",\"role\":\"user\",\"symbols\":[\"BTC-USD\"]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[" + string.Join(',', Enumerable.Repeat("\"BTC-USD\"", 100_000)) + "]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"" + Junk + "\",\"role\":\"" + Junk + "\",\"symbols\":[\"" + Junk + "\"]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",\"role\":\"user\",\"symbols\":[\"\\ud800\"]}", 400 },
-        { "POST", "/api/admin/keys", "{\"name\":\"x\",", 400 },
-        { "DELETE", "/api/admin/keys/not-a-guid", "", 404 },
-        { "DELETE", "/api/admin/keys/%F0%9F%92%A5%00", "", 400 },
-        { "DELETE", "/api/admin/keys/" + new string('1', 5000), "", 404 },
-        { "GET", "/api/admin/keys/not-a-guid/tokens", "", 404 },
-        { "POST", "/api/auth/ticket", "{\"junk\":\"" + OneMegabyte + "\"}", 200 },
-        { "DELETE", "/api/auth/token", "[1,2,3]", 204 },
-        { "GET", "/api/symbols?access_token=" + new string('a', 4000), "", 200 },
-        { "GET", "/api/auth/me?x=%00%FF", "", 200 },
-        { "PUT", "/api/auth/token", "{}", 405 },
-    };
+    public static TheoryData<string, string, string, int> BadRequests => BadInputCorpus.Requests;
+
 
     [Theory]
     [MemberData(nameof(BadRequests))]
@@ -78,22 +51,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await using var bystander = (await _app.ConnectAsync()).Connection;
         await bystander.InvokeAsync<object>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
 
-        var calls = new (string Method, object?[] Args)[]
-        {
-            (nameof(ITickerHub.Subscribe), [null]),
-            (nameof(ITickerHub.Subscribe), [new string?[] { null }]),
-            (nameof(ITickerHub.Subscribe), [new[] { 1, 2 }]),
-            (nameof(ITickerHub.Subscribe), [new { symbols = "BTC-USD" }]),
-            (nameof(ITickerHub.Subscribe), ["BTC-USD"]),
-            (nameof(ITickerHub.Subscribe), [new[] { "\u0000\u202e💥", "BTC-USD" }]),
-            (nameof(ITickerHub.Subscribe), [Enumerable.Repeat("BTC-USD", 1000).ToArray()]),
-            (nameof(ITickerHub.Subscribe), [new[] { "BTC-USD" }, "extra"]),
-            (nameof(ITickerHub.Subscribe), []),
-            (nameof(ITickerHub.Unsubscribe), [new[] { 1.5 }]),
-            (nameof(ITickerHub.Unsubscribe), [new object[] { new[] { "nested" } }]),
-            (nameof(ITickerHub.GetSubscriptions), ["unexpected"]),
-            ("NoSuchMethod", []),
-        };
+        var calls = BadInputCorpus.HubCalls;
         foreach (var (method, args) in calls)
         {
             await Assert.ThrowsAsync<HubException>(() => bad.InvokeCoreAsync<object>(method, args).DefaultTimeout());

@@ -52,3 +52,30 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("signalrticker_auth_refused", text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Outside Development the scrape needs an admin token: counts and routes are for operators.</summary>
+public sealed class ProductionMetricsTests : IAsyncLifetime
+{
+    private readonly TickerAppFactory _app = new() { Environment = "Production" };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_InProduction_NeedAnAdminToken()
+    {
+        using var anonymous = _app.CreateClient();
+        using var user = _app.CreateClient((await _app.GetTokenAsync()).AccessToken);
+        using var admin = _app.CreateClient((await _app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken);
+
+        using var none = await anonymous.GetAsync(MetricsExtensions.ScrapePath);
+        using var notAdmin = await user.GetAsync(MetricsExtensions.ScrapePath);
+        using var scraped = await admin.GetAsync(MetricsExtensions.ScrapePath);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, notAdmin.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("service_name=\"signalr-ticker\"", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

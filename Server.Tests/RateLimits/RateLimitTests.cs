@@ -78,31 +78,59 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FailedAuthentications_OverThePerIpLimit_BlockThatIp_AndAreLoggedAndCounted()
+    public async Task FailedTokens_OverThePerIpLimit_RefuseFurtherFailures_NotValidCredentials_AndAreLoggedAndCounted()
     {
         var app = App(("RateLimits:FailedAuthPerMinute", "3"));
         using var metrics = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), AuthRefusals.MeterName, AuthRefusals.RefusedCounterName);
         var good = (await app.GetTokenAsync()).AccessToken;
-        using var anonymous = app.CreateClient();
         using var forged = app.CreateClient(good[..^4] + "AAAA");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/symbols")).StatusCode);
+        }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/symbols")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = "stk_wrong_secret_value" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.PostAsync("/hubs/ticker/negotiate?negotiateVersion=1", null)).StatusCode);
+        // Over the budget: another failing attempt is refused with 429, from the API and the hub alike...
+        await AssertTooManyAsync(await forged.GetAsync("/api/symbols"));
+        await AssertTooManyAsync(await forged.PostAsync("/hubs/ticker/negotiate?negotiateVersion=1", null));
+        await AssertTooManyAsync(await app.CreateClient().GetAsync("/api/auth/me"));
 
-        using var blocked = app.CreateClient(good);
-        await AssertTooManyAsync(await blocked.GetAsync("/api/symbols"));
+        // ...while everything that carries a valid credential from the same address still works.
+        using var valid = app.CreateClient(good);
+        Assert.Equal(HttpStatusCode.OK, (await valid.GetAsync("/api/symbols")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().PostAsJsonAsync("/api/auth/token", new { apiKey = TickerAppFactory.DemoKey })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await valid.PostAsync("/hubs/ticker/negotiate?negotiateVersion=1", null)).StatusCode);
+        await using var hub = app.CreateHubConnection(() => Task.FromResult<string?>(good));
+        await hub.StartAsync().DefaultTimeout();
+        await hub.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
 
-        var refusals = app.Services.GetFakeLogCollector().GetSnapshot()
-            .Where(r => r.Id.Id == 5000)
-            .ToList();
-        Assert.Equal(3, refusals.Count);
+        var refusals = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 5000).ToList();
+        Assert.InRange(refusals.Count, 3, 5);
         Assert.All(refusals, r => Assert.Equal(LogLevel.Warning, r.Level));
         Assert.All(refusals, r => Assert.DoesNotContain(good[..20], r.Message));
-        Assert.All(refusals, r => Assert.DoesNotContain("stk_wrong", r.Message));
         Assert.Contains(refusals, r => r.Message.Contains("invalid token", StringComparison.Ordinal));
+        Assert.Equal(6, metrics.GetMeasurementSnapshot().EvaluateAsCounter());
+    }
+
+    [Fact]
+    public async Task FailedApiKeys_OverThePerIpLimit_BlockKeyExchangesFromThatIp_NotItsTokens()
+    {
+        var app = App(("RateLimits:FailedAuthPerMinute", "3"));
+        var good = (await app.GetTokenAsync()).AccessToken;
+        using var anonymous = app.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = "stk_wrong_secret_value" })).StatusCode);
+        }
+
+        // Brute-force protection: no more keys are checked from this address for now, not even a right one.
+        await AssertTooManyAsync(await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = "stk_another_guess" }));
+        await AssertTooManyAsync(await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = TickerAppFactory.DemoKey }));
+        var refusals = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 5000).ToList();
+        Assert.All(refusals, r => Assert.DoesNotContain("stk_wrong", r.Message));
         Assert.Contains(refusals, r => r.Message.Contains("unknown or revoked API key", StringComparison.Ordinal));
-        Assert.Equal(3, metrics.GetMeasurementSnapshot().EvaluateAsCounter());
+
+        // Tokens already issued are not guessable, and keep working.
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient(good).GetAsync("/api/symbols")).StatusCode);
     }
 
     public static TheoryData<string, string> Refusals => new()

@@ -62,4 +62,32 @@ public sealed class StartupProcessTests : IDisposable
         Assert.Contains(_folder.FullName, line);
         Assert.Contains("SQLite Error", line); // the reason, as SQLite gives it
     }
+
+    [Fact]
+    public async Task DatabaseThatCannotBeWritten_IsOneLineNamingTheSetting_AndExitCode1()
+    {
+        var database = Path.Combine(_folder.FullName, "data", "ticker.db");
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Ticker"] = $"Data Source={database}",
+            ["Auth:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        };
+        await using (var first = ServerProcess.Start(_folder.FullName, "Production", settings, "--urls", "http://127.0.0.1:0"))
+        {
+            await first.LineAsync(line => line.Contains("Application started", StringComparison.Ordinal), StartDeadline);
+        }
+
+        using var readOnly = Health.UnwritableDatabase.Make(database);
+        await using var server = ServerProcess.Start(_folder.FullName, "Production", settings, "--urls", "http://127.0.0.1:0");
+
+        var exitCode = await server.ExitCodeAsync(StartDeadline);
+
+        var output = $"stdout:\n{string.Join('\n', server.Stdout)}\nstderr:\n{string.Join('\n', server.Stderr)}";
+        Assert.True(exitCode == 1, $"exit code {exitCode}\n{output}");
+        var line = Assert.Single(server.Stderr, l => l.Trim().Length > 0);
+        Assert.StartsWith("SignalRTicker.Server cannot start: ConnectionStrings:Ticker", line);
+        Assert.Contains("readonly", line);
+        // Nothing else: no failure logged on the way (the SQL that failed, a stack trace).
+        Assert.True(server.Stdout.All(l => !l.StartsWith("fail:", StringComparison.Ordinal) && !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)), output);
+    }
 }

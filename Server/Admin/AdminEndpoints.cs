@@ -23,6 +23,23 @@ public static class AdminEndpoints
     }
 
     /// <summary>
+    /// Outside Development the endpoint needs an admin token (a scraper sends <c>Authorization: Bearer</c>); in
+    /// Development it stays open for a local Prometheus or a curious developer.
+    /// </summary>
+    public static TBuilder RequireAdminOutsideDevelopment<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        endpoint.Add(builder =>
+        {
+            if (!builder.ApplicationServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+            {
+                builder.Metadata.Add(new AuthorizeAttribute(TickerPolicies.Admin));
+            }
+        });
+        return endpoint;
+    }
+
+    /// <summary>
     /// Before authorization: a request under /api/admin that no admin endpoint takes (an unknown path, a method or
     /// content type the path does not accept) still needs the admin role. A caller without it gets 403 on every path
     /// here and learns nothing of which exist; an admin gets the 404, 405 or 415 routing chose.

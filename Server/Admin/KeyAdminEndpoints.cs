@@ -55,10 +55,14 @@ internal static class KeyAdminEndpoints
             .Select(t => new TokenSummary(t.Id, t.ClientIp, t.UserAgent, t.IssuedAt, t.ExpiresAt, t.RevokedAt is not null))]);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string id, Revoker revoker, CancellationToken cancellationToken) =>
-        Guid.TryParse(id, out var keyId) && await revoker.RevokeKeyAsync(keyId, cancellationToken)
-            ? TypedResults.NoContent()
-            : NoSuchKey(id);
+    /// <summary>204 once recorded; 503 when in effect but not recorded yet (repeat to confirm); 404 for no such key.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string id, Revoker revoker, HttpContext http, CancellationToken cancellationToken) =>
+        !Guid.TryParse(id, out var keyId) ? NoSuchKey(id) : await revoker.RevokeKeyAsync(keyId, cancellationToken) switch
+        {
+            RevocationResult.Recorded => TypedResults.NoContent(),
+            RevocationResult.NotRecorded => RevocationEndpoints.NotRecorded(http, "key"),
+            _ => NoSuchKey(id),
+        };
 
     private static ProblemHttpResult NoSuchKey(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

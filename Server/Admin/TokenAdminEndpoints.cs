@@ -18,7 +18,7 @@ internal static class TokenAdminEndpoints
 
     /// <summary>Revokes one token; its hub connections close at once.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
-        string tokenId, TokenStore tokens, Revoker revoker, CancellationToken cancellationToken)
+        string tokenId, TokenStore tokens, Revoker revoker, HttpContext http, CancellationToken cancellationToken)
     {
         if (tokenId.Length > MaxTokenIdLength || await tokens.FindAsync(tokenId, cancellationToken) is not { } token)
         {
@@ -28,7 +28,8 @@ internal static class TokenAdminEndpoints
                 detail: $"There is no unexpired token with that id. GET {AdminEndpoints.Path}/keys/{{id}}/tokens lists a key's tokens.");
         }
 
-        await revoker.RevokeTokenAsync(token.Id, token.KeyId, token.ExpiresAt, cancellationToken);
-        return TypedResults.NoContent();
+        return await revoker.RevokeTokenAsync(token.Id, token.KeyId, token.ExpiresAt, cancellationToken) == RevocationResult.Recorded
+            ? TypedResults.NoContent()
+            : RevocationEndpoints.NotRecorded(http, "token");
     }
 }

@@ -88,18 +88,28 @@ public static class AuthEndpoints
     /// <summary>A single-use ticket that stands for the caller's token in the hub's access_token query, for 30 seconds.</summary>
     private static Results<Ok<TicketResponse>, ProblemHttpResult> IssueTicket(ClaimsPrincipal user, HttpContext http, TicketStore tickets)
     {
-        // Tickets are only read from the hub's query, so this request authenticated with the Authorization header.
+        // Tickets are only read on the hub's paths, so this request authenticated with the Authorization header.
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        if (tickets.Issue(token, user.ExpiresAt()!.Value) is not { } ticket)
+        var issue = tickets.Issue(token, user.KeyId()!);
+        if (issue.Ticket is { } ticket)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Too many open tickets",
-                detail: "The server holds too many unused tickets right now; try again in 30 seconds.");
+            return TypedResults.Ok(new TicketResponse(ticket, (long)TicketStore.Lifetime.TotalSeconds));
         }
 
-        return TypedResults.Ok(new TicketResponse(ticket, (long)TicketStore.Lifetime.TotalSeconds));
+        var seconds = Math.Max(1, (int)Math.Ceiling(issue.RetryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return issue.Refusal == TicketRefusal.StoreFull
+            ? TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Too many open tickets",
+                detail: $"The server holds too many unused tickets right now; retry after {seconds} s.")
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many tickets",
+                detail: issue.Refusal == TicketRefusal.TooManyUnused
+                    ? $"Your key already holds {TicketStore.MaxUnusedPerKey} unused tickets; use them (one per connection) or retry after {seconds} s."
+                    : $"Your key asks for tickets faster than {TicketStore.IssuedPerKeyPerSecond:0.#} per second; retry after {seconds} s.");
     }
 
     private static Ok<MeResponse> Me(ClaimsPrincipal user) => TypedResults.Ok(new MeResponse(

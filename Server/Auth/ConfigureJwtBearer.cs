@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using SignalRTicker.Server.Errors;
@@ -64,21 +65,31 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
                     token = header.StartsWith("Bearer " + TicketStore.Prefix, StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
                 }
 
-                if (!string.IsNullOrEmpty(token))
+                if (string.IsNullOrEmpty(token))
                 {
-                    if (!TicketStore.IsTicket(token))
-                    {
-                        context.Token = token;
-                    }
-                    else if (tickets.Redeem(token, context.Request.Query["id"]) is { } jwt)
-                    {
-                        context.Token = jwt;
-                    }
-                    else
-                    {
-                        context.Fail(new SecurityTokenRefusedException("bad ticket",
-                            "connection ticket unknown, used or older than 30 s - request a new one at POST /api/auth/ticket for each connection"));
-                    }
+                    return Task.CompletedTask;
+                }
+
+                if (!TicketStore.IsTicket(token))
+                {
+                    context.Token = token;
+                }
+                else if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>() is null)
+                {
+                    // Not a hub (/hubs/nothing): refused without touching the ticket, so a stray request cannot spend it.
+                    context.Fail(new SecurityTokenRefusedException("ticket off the hub",
+                        "connection tickets are accepted only by the hub's negotiate and connect - send your token in the Authorization header here"));
+                }
+                else if (tickets.Redeem(token, context.Request.Query["id"], IsNegotiate(context.Request.Path)) is { } use)
+                {
+                    context.HttpContext.Response.RegisterForDispose(use);
+                    context.HttpContext.Features.Set(use);
+                    context.Token = use.Token;
+                }
+                else
+                {
+                    context.Fail(new SecurityTokenRefusedException("bad ticket",
+                        "connection ticket unknown, used by another connection or older than 30 s - request a new one at POST /api/auth/ticket for each connection"));
                 }
 
                 return Task.CompletedTask;
@@ -103,6 +114,8 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    private static bool IsNegotiate(PathString path) => path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true;
 
     /// <summary>The library reads the wall clock; this reads the injected <see cref="TimeProvider"/>, so tests can move time.</summary>
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)

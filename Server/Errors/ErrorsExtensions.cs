@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 
 namespace SignalRTicker.Server.Errors;
 
 public static class ErrorsExtensions
 {
-    /// <summary>Every error is problem+json with a detail that says what to do; anything unexpected is a bare 500.</summary>
+    /// <summary>
+    /// Every error is problem+json with a detail that says what to do; a database that cannot serve is a 503 with
+    /// Retry-After; anything unexpected is a bare 500.
+    /// </summary>
     public static IHostApplicationBuilder AddErrors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -13,12 +17,21 @@ public static class ErrorsExtensions
                 ?? DescribeErrors(context.ProblemDetails)
                 ?? DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RefusalLog>();
         // Validates request types declared in this project; its generator does not reach Contracts' records, which
         // their handlers check.
         builder.Services.AddValidation();
         // Bad bodies raise BadHttpRequestException, which the handler turns into a problem that says what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowOutOfOrderMetadataProperties = true);
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.AllowOutOfOrderMetadataProperties = true;
+            // {"role":"user","role":"admin"} is refused, not read as its last value: a filter that checked the first
+            // copy would otherwise pass a body whose meaning is the second.
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Storage;
 
@@ -22,9 +24,9 @@ public static class ApiKeyRules
         {
             errors["name"] = ["A name is required, such as the customer or service the key is for."];
         }
-        else if (name.Trim().Length > MaxNameLength || name.Any(char.IsControl))
+        else if (name.Trim().Length > MaxNameLength || !IsVisibleText(name))
         {
-            errors["name"] = [$"The name must be at most {MaxNameLength} printable characters."];
+            errors["name"] = [$"The name must be at most {MaxNameLength} printable characters, without control or invisible formatting characters (such as U+202E or U+200B)."];
         }
 
         if (!Roles.IsValid(role))
@@ -38,6 +40,32 @@ public static class ApiKeyRules
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// False for text that would not show as what it is in a list: control characters, invisible formatting ones
+    /// (Unicode category Cf: bidirectional overrides and isolates, zero-width spaces and joiners, tags) that could make
+    /// one key's name pass for another's, line and paragraph separators, and unpaired surrogates.
+    /// </summary>
+    public static bool IsVisibleText(string text)
+    {
+        for (var i = 0; i < text.Length;)
+        {
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used) != System.Buffers.OperationStatus.Done)
+            {
+                return false;
+            }
+
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return false;
+            }
+
+            i += used;
+        }
+
+        return true;
     }
 
     /// <summary>Normalises a symbols list (trim, upper case, distinct) and names the first bad entry.</summary>

@@ -27,12 +27,9 @@ public static class MetricsExtensions
     }
 
     /// <summary>
-    /// The Prometheus scrape endpoint. Anonymous like <c>/healthz</c>: it carries counts, never keys or users; expose
-    /// it only where the scraper can reach it.
+    /// The Prometheus scrape endpoint. It carries counts, never keys or users, but counts still tell an attacker
+    /// routes, load and which failures occur: the caller decides who may read it (see Program.cs).
     /// </summary>
-    public static IEndpointRouteBuilder MapTickerMetrics(this IEndpointRouteBuilder app)
-    {
+    public static IEndpointConventionBuilder MapTickerMetrics(this IEndpointRouteBuilder app) =>
         app.MapPrometheusScrapingEndpoint(ScrapePath);
-        return app;
-    }
 }

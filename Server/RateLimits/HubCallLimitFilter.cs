@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Errors;
 
 namespace SignalRTicker.Server.RateLimits;
 
@@ -8,7 +9,7 @@ namespace SignalRTicker.Server.RateLimits;
 /// A token bucket per connection (kept in the connection's items, read on the injected clock): a connection that
 /// hammers the hub gets a <see cref="HubException"/>; other connections are unaffected.
 /// </summary>
-internal sealed class HubCallLimitFilter(IOptions<RateLimitOptions> options, TimeProvider time, ILogger<HubCallLimitFilter> logger) : IHubFilter
+internal sealed class HubCallLimitFilter(IOptions<RateLimitOptions> options, TimeProvider time, RefusalLog log, ILogger<HubCallLimitFilter> logger) : IHubFilter
 {
     private sealed class Bucket(double tokens, long stamp)
     {
@@ -49,7 +50,13 @@ internal sealed class HubCallLimitFilter(IOptions<RateLimitOptions> options, Tim
 
         if (!allowed)
         {
-            RateLimitLog.HubCallLimited(logger, invocationContext.Context.ConnectionId, invocationContext.Context.User?.KeyId(), invocationContext.HubMethodName);
+            // A flooding connection is summarised, not logged call by call.
+            var caller = invocationContext.Context;
+            if (log.ShouldLog("hub calls over the limit", caller.ConnectionId))
+            {
+                RateLimitLog.HubCallLimited(logger, caller.ConnectionId, caller.User?.KeyId(), invocationContext.HubMethodName);
+            }
+
             throw new HubException(
                 $"Too many calls: a connection may make {limits.HubCallsPerSecond:0.#} calls per second (bursts of {limits.HubCallBurst}). Slow down and try again.");
         }

@@ -11,7 +11,6 @@ namespace SignalRTicker.Server.RateLimits;
 public static class RateLimitExtensions
 {
     private static readonly PathString HubsPath = "/hubs";
-    private static readonly PathString ApiPath = "/api";
 
     /// <summary>
     /// Per-IP limits on API key exchanges, hub connection attempts and failed authentications; per-connection hub call
@@ -32,10 +31,10 @@ public static class RateLimitExtensions
 
         builder.Services.AddRateLimiter(options =>
         {
-            options.OnRejected = (context, _) => RejectAsync(context.HttpContext, context.Lease,
+            options.OnRejected = (context, _) => new ValueTask(RejectAsync(context.HttpContext, context.Lease,
                 IsApiKeyExchange(context.HttpContext)
                     ? "Too many token requests from your address; reuse your token until it nears expiry."
-                    : "Too many hub connection attempts from your address; wait, then reconnect with backoff.");
+                    : "Too many hub connection attempts from your address; wait, then reconnect with backoff."));
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(http => IsApiKeyExchange(http)
                     ? RateLimitPartition.GetFixedWindowLimiter(AuthRefusals.ClientIp(http), _ => new FixedWindowRateLimiterOptions
@@ -67,8 +66,9 @@ public static class RateLimitExtensions
     }
 
     /// <summary>
-    /// Before authentication: an IP over its failed-authentication budget is refused before any credential is checked.
-    /// After the endpoint: an API key exchange answered 401 is a refused key, charged to that budget.
+    /// Before authentication: an IP over its API key failure budget is refused at the key exchange before the key is
+    /// checked (brute-force protection). After the endpoint: a key exchange answered 401 is a refused key, charged to
+    /// that budget. Bearer failures are charged and refused in the challenge (<see cref="RefusalCharges"/>).
     /// </summary>
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
@@ -76,20 +76,25 @@ public static class RateLimitExtensions
         var refusals = app.ApplicationServices.GetRequiredService<AuthRefusals>();
         app.Use(async (http, next) =>
         {
-            if (http.Request.Path.StartsWithSegments(ApiPath) || http.Request.Path.StartsWithSegments(HubsPath))
+            if (!IsApiKeyExchange(http))
             {
-                using var lease = refusals.Check(http);
+                await next(http);
+                return;
+            }
+
+            using (var lease = refusals.CheckApiKeys(http))
+            {
                 if (!lease.IsAcquired)
                 {
-                    await RejectAsync(http, lease, "Too many failed authentications from your address; check your API key or token, then try again later.");
+                    await RejectAsync(http, lease, "Too many refused API keys from your address; check your API key, then try again later.");
                     return;
                 }
             }
 
             await next(http);
-            if (http.Response.StatusCode == StatusCodes.Status401Unauthorized && IsApiKeyExchange(http))
+            if (http.Response.StatusCode == StatusCodes.Status401Unauthorized)
             {
-                refusals.Refuse(http, "unknown or revoked API key");
+                refusals.RefuseApiKey(http, "unknown or revoked API key");
             }
         });
         return app;
@@ -106,7 +111,8 @@ public static class RateLimitExtensions
         request.Path.StartsWithSegments(HubsPath)
         && (request.Path.Value!.EndsWith("/negotiate", StringComparison.Ordinal) || !request.Query.ContainsKey("id"));
 
-    private static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease, string detail)
+    /// <summary>A 429 problem with Retry-After from the lease (a minute when it has none).</summary>
+    internal static async Task RejectAsync(HttpContext http, RateLimitLease lease, string detail)
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));

@@ -11,19 +11,41 @@ public static class RevocationEndpoints
     {
         app.MapDelete($"{AuthEndpoints.Path}/token", RevokeOwnToken)
             .WithTags("Auth")
+            .WithMetadata(RevocationConfirmation.Instance)
             .RequireAuthorization(TickerPolicies.Subscriber);
         return app;
     }
 
-    /// <summary>Revokes the token that authenticated this request; its hub connections close at once.</summary>
-    private static async Task<NoContent> RevokeOwnToken(ClaimsPrincipal user, Revoker revoker, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes the token that authenticated this request; its hub connections close at once. Repeating it with the
+    /// same token confirms the revocation: 204 once recorded, 503 while the database cannot take it.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeOwnToken(
+        ClaimsPrincipal user, Revoker revoker, HttpContext http, CancellationToken cancellationToken)
     {
         // The Subscriber policy guarantees a subject; our tokens always carry a jti and an expiry.
-        await revoker.RevokeTokenAsync(
+        var result = await revoker.RevokeTokenAsync(
             user.FindFirstValue(TickerClaims.TokenId)!,
             Guid.Parse(user.KeyId()!),
             user.ExpiresAt()!.Value,
             cancellationToken);
-        return TypedResults.NoContent();
+        return result == RevocationResult.Recorded ? TypedResults.NoContent() : NotRecorded(http, "token");
     }
+
+    /// <summary>
+    /// 503: the revocation is in effect (refused on every request, connections closed) but not durable yet. The
+    /// caller repeats the request to confirm it was recorded.
+    /// </summary>
+    public static ProblemHttpResult NotRecorded(HttpContext http, string what)
+    {
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Revoked, not yet recorded",
+        detail: $"The {what} is revoked on every node now and its connections are closed, but the database could not record it, " +
+            $"so a restart before it is written would forget it. The server retries the write every few seconds; repeat this request " +
+            $"after {RetryAfterSeconds} s to confirm (204 once recorded).");
+    }
+
+    public const int RetryAfterSeconds = 5;
 }

@@ -13,6 +13,7 @@ public static class RevocationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<RevocationList>();
+        builder.Services.AddSingleton<PendingRevocations>();
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, RevocationCheck>();
         builder.Services.AddScoped<Revoker>();
 

@@ -1,15 +1,15 @@
-using System.Data.Common;
 using Microsoft.Extensions.Options;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Control;
+using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Keys;
 
 namespace SignalRTicker.Server.Revocation;
 
 /// <summary>
-/// Loads the revocations from the database at start, then every interval: purges what has expired (in memory and in
-/// the database) and announces revocations made by another process (the <c>keys revoke</c> command) on the control
-/// channel, as if they were made here.
+/// Loads the revocations from the database at start, then every interval: writes the revocations the database could
+/// not take when they were made, purges what has expired (in memory and in the database) and announces revocations
+/// made by another process (the <c>keys revoke</c> command) on the control channel, as if they were made here.
 /// </summary>
 internal sealed class RevocationSweeper(
     IServiceScopeFactory scopes,
@@ -39,9 +39,9 @@ internal sealed class RevocationSweeper(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                catch (DbException exception)
+                catch (Exception failure) when (DatabaseFailure.Find(failure) is { } database)
                 {
-                    RevocationLog.SweepFailed(logger, exception);
+                    RevocationLog.SweepFailed(logger, database.Message);
                 }
             }
         }
@@ -56,6 +56,7 @@ internal sealed class RevocationSweeper(
         var now = time.GetUtcNow();
         var entries = list.Purge(now) + tickets.Purge();
         await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Revoker>().RecordPendingAsync(cancellationToken);
         var records = await scope.ServiceProvider.GetRequiredService<TokenStore>()
             .PurgeExpiredAsync(now - ConfigureJwtBearer.ClockSkew, cancellationToken);
         if (entries + records > 0)

@@ -8,7 +8,7 @@ namespace SignalRTicker.Server.Ticker;
 /// negotiate), with a 429 problem, before any hub code runs. Requests of a connection already negotiated (they carry
 /// its <c>id</c>) pass.
 /// </summary>
-internal sealed class ConnectionCapCheck(RequestDelegate next, LiveConnections connections, ConnectionCap cap, ILogger<ConnectionCapCheck> logger)
+internal sealed class ConnectionCapCheck(RequestDelegate next, LiveConnections connections, ConnectionCap cap)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -16,7 +16,7 @@ internal sealed class ConnectionCapCheck(RequestDelegate next, LiveConnections c
             && await cap.MaxForAsync(key) is { } max
             && connections.CountOfKey(key) >= max)
         {
-            RateLimitLog.ConnectionCapReached(logger, key, context.Connection.RemoteIpAddress?.ToString(), max);
+            cap.Refused(context, key, max);
             await TypedResults.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
                 title: "Too many connections for this key",

@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.SignalR;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Errors;
 
 namespace SignalRTicker.Server.Ticker;
 
 /// <summary>
 /// Logs how a hub call ended when it did not succeed: a refusal the hub chose (a <see cref="HubException"/>) as one
-/// line at Information, anything else as an error with its stack trace. SignalR's dispatcher would log both as
-/// failures with a stack trace; its error line is filtered out (see <see cref="TickerExtensions"/>).
+/// line at Information, anything else as an error with its stack trace; a connection that keeps failing is summarised
+/// (<see cref="RefusalLog"/>) rather than logged call by call. SignalR's dispatcher would log both as failures with a
+/// stack trace; its error line is filtered out (see <see cref="TickerExtensions"/>).
 /// </summary>
-internal sealed class TickerHubFilter(ILogger<TickerHubFilter> logger) : IHubFilter
+internal sealed class TickerHubFilter(RefusalLog log, ILogger<TickerHubFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -19,13 +21,21 @@ internal sealed class TickerHubFilter(ILogger<TickerHubFilter> logger) : IHubFil
         catch (HubException ex)
         {
             var caller = invocationContext.Context;
-            TickerLog.CallRefused(logger, caller.ConnectionId, caller.User?.KeyId(), invocationContext.HubMethodName, ex.Message);
+            if (log.ShouldLog("refused hub calls", caller.ConnectionId))
+            {
+                TickerLog.CallRefused(logger, caller.ConnectionId, caller.User?.KeyId(), invocationContext.HubMethodName, ex.Message);
+            }
+
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var caller = invocationContext.Context;
-            TickerLog.CallFailed(logger, ex, caller.ConnectionId, caller.User?.KeyId(), invocationContext.HubMethodName);
+            if (log.ShouldLog("failed hub calls", caller.ConnectionId))
+            {
+                TickerLog.CallFailed(logger, ex, caller.ConnectionId, caller.User?.KeyId(), invocationContext.HubMethodName);
+            }
+
             throw;
         }
     }

@@ -1,0 +1,18 @@
+namespace SignalRTicker.Server.Auth;
+
+/// <summary>Why no ticket was issued.</summary>
+public enum TicketRefusal
+{
+    None,
+    TooManyUnused,
+    TooFast,
+    StoreFull,
+}
+
+/// <summary>A new ticket, or the refusal and when to try again.</summary>
+public readonly record struct TicketIssue(string? Ticket, TicketRefusal Refusal, TimeSpan RetryAfter)
+{
+    public static TicketIssue Issued(string ticket) => new(ticket, TicketRefusal.None, TimeSpan.Zero);
+
+    public static TicketIssue Refused(TicketRefusal refusal, TimeSpan retryAfter) => new(null, refusal, retryAfter);
+}
