@@ -108,6 +108,9 @@ public sealed class HubContextTests : IAsyncLifetime
         hub.On<string>("Headline", text => headlines.Writer.TryWrite(text));
         var untyped = _app.Services.GetRequiredService<IHubContext<TickerHub>>();
 
+        // A hub call runs only once the server has registered the connection: from then on it can be sent to by id.
+        await hub.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
+
         await untyped.Groups.AddToGroupAsync(hub.ConnectionId!, "news").DefaultTimeout();
         await untyped.Clients.Group("news").SendAsync("Headline", "to the group").DefaultTimeout();
         await untyped.Clients.Client(hub.ConnectionId!).SendAsync("Headline", "to the connection").DefaultTimeout();
@@ -120,7 +123,14 @@ public sealed class HubContextTests : IAsyncLifetime
         var received = new List<string>();
         while (received.LastOrDefault() != "last")
         {
-            received.Add(await headlines.Reader.ReadAsync().AsTask().DefaultTimeout());
+            try
+            {
+                received.Add(await headlines.Reader.ReadAsync().AsTask().DefaultTimeout());
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException("Received only: " + string.Join(" | ", received));
+            }
         }
 
         Assert.Equal(["to the group", "to the connection", "to all", "last"], received);

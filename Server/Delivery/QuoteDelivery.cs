@@ -110,7 +110,7 @@ public sealed class QuoteDelivery
         }
     }
 
-    /// <summary>Takes the writer out of the topic and drops what of it still waits; false when it did not hold it.</summary>
+    /// <summary>Takes the writer out of the topic and drops its quotes still waiting; false when it did not hold it.</summary>
     public bool Leave(QuoteWriter writer, string topicName)
     {
         if (writer.Leave(topicName) is not { } topic)

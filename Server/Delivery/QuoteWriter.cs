@@ -133,7 +133,7 @@ public sealed class QuoteWriter
         }
     }
 
-    /// <summary>Leaves the topic and drops what of it still waits here; the topic it left, or null if not held.</summary>
+    /// <summary>Leaves the topic and drops its quotes still waiting here; the topic it left, or null if not held.</summary>
     internal SymbolTopic? Leave(string topic)
     {
         lock (_gate)
@@ -150,7 +150,8 @@ public sealed class QuoteWriter
             var kept = 0;
             for (var i = 0; i < _pendingCount; i++)
             {
-                if (_pending[i]!.Topic != left)
+                // Quotes of the topic go; anything else sent to it before the leave (a group message) still arrives.
+                if (_pending[i] is not { Conflatable: true } quote || quote.Topic != left)
                 {
                     _pending[kept++] = _pending[i];
                 }
