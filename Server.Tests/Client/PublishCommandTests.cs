@@ -169,7 +169,8 @@ public sealed class PublishCommandTests : IAsyncLifetime
             "--max-retries", "3"); // each close is followed by a reconnect
 
         Assert.Equal(ExitCodes.PublishRefused, exitCode);
-        Assert.Contains("ticker-client publish: lines 1–100: the server refused the batch: The server closed the connection each of the 3 times this batch was sent; the last time: ", stderr, StringComparison.Ordinal);
+        // What the last close said depends on how the connection went down; that it was refused after three sends does not.
+        Assert.Contains("ticker-client publish: lines 1–100: the server refused the batch: The server closed the connection each of the 3 times this batch was sent", stderr, StringComparison.Ordinal);
         Assert.True(small.Services.GetRequiredService<InstrumentRegistry>().TryGet("ACME", out var acme));
         Assert.Equal(0, acme.Sequence);
     }
