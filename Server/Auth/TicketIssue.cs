@@ -1,14 +1,5 @@
 namespace SignalRTicker.Server.Auth;
 
-/// <summary>Why no ticket was issued.</summary>
-public enum TicketRefusal
-{
-    None,
-    TooManyUnused,
-    TooFast,
-    StoreFull,
-}
-
 /// <summary>A new ticket, or the refusal and when to try again.</summary>
 public readonly record struct TicketIssue(string? Ticket, TicketRefusal Refusal, TimeSpan RetryAfter)
 {

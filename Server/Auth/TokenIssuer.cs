@@ -5,8 +5,6 @@ using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Auth;
 
-public sealed record IssuedToken(string AccessToken, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
-
 /// <summary>Mints short-lived HS256 JWTs for API keys. Times come from the injected <see cref="TimeProvider"/>.</summary>
 public sealed class TokenIssuer(SigningKeys signingKeys, IOptions<AuthOptions> options, TimeProvider time)
 {
