@@ -244,7 +244,7 @@ public sealed class TicketLimitTests : IAsyncLifetime
     public void FullStore_CostsTheSamePerRequest()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var store = new TicketStore(time);
+        var store = new MemoryTicketLedger(time);
         for (var key = 0; store.Issue("token", $"key {key}").Ticket is not null || key % 1000 != 0; key++)
         {
             for (var i = 1; i < TicketStore.MaxUnusedPerKey; i++)

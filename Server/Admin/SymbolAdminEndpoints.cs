@@ -33,7 +33,7 @@ internal static class SymbolAdminEndpoints
                 detail: $"'{symbol}' is already an instrument. DELETE /api/admin/symbols/{Uri.EscapeDataString(symbol)} removes it.");
         }
 
-        instruments.Restore(state);
+        await instruments.AddAsync(state, cancellationToken);
         return TypedResults.Created($"/api/symbols/{Uri.EscapeDataString(symbol)}", new CreatedInstrument(symbol, source.Name()));
     }
 

@@ -86,12 +86,13 @@ public static class AuthEndpoints
     };
 
     /// <summary>A single-use ticket that stands for the caller's token in the hub's access_token query, for 30 seconds.</summary>
-    private static Results<Ok<TicketResponse>, ProblemHttpResult> IssueTicket(ClaimsPrincipal user, HttpContext http, TicketStore tickets)
+    private static async Task<Results<Ok<TicketResponse>, ProblemHttpResult>> IssueTicket(
+        ClaimsPrincipal user, HttpContext http, TicketStore tickets, CancellationToken cancellationToken)
     {
         // Tickets are only read on the hub's paths, so this request authenticated with the Authorization header.
         var header = http.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        var issue = tickets.Issue(token, user.KeyId()!);
+        var issue = await tickets.IssueAsync(token, user.KeyId()!, cancellationToken);
         if (issue.Ticket is { } ticket)
         {
             return TypedResults.Ok(new TicketResponse(ticket, (long)TicketStore.Lifetime.TotalSeconds));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace SignalRTicker.Server.Auth;
@@ -19,6 +20,7 @@ public static class AuthExtensions
         builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(AuthOptions.SectionName);
         builder.Services.AddSingleton<SigningKeys>();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.TryAddSingleton<ITicketLedger, MemoryTicketLedger>();
         builder.Services.AddSingleton<TicketStore>();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -49,11 +49,11 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
         };
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = context =>
+            OnMessageReceived = async context =>
             {
                 if (!context.HttpContext.Request.Path.StartsWithSegments(HubsPath))
                 {
-                    return Task.CompletedTask;
+                    return;
                 }
 
                 // The SignalR clients send the credential in the header where they can (negotiate) and in the query
@@ -67,7 +67,7 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
 
                 if (string.IsNullOrEmpty(token))
                 {
-                    return Task.CompletedTask;
+                    return;
                 }
 
                 if (!TicketStore.IsTicket(token))
@@ -80,19 +80,10 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
                     context.Fail(new SecurityTokenRefusedException("ticket off the hub",
                         "connection tickets are accepted only by the hub's negotiate and connect - send your token in the Authorization header here"));
                 }
-                else if (tickets.Redeem(token, context.Request.Query["id"], IsNegotiate(context.Request.Path)) is { } use)
-                {
-                    context.HttpContext.Response.RegisterForDispose(use);
-                    context.HttpContext.Features.Set(use);
-                    context.Token = use.Token;
-                }
                 else
                 {
-                    context.Fail(new SecurityTokenRefusedException("bad ticket",
-                        "connection ticket unknown, used by another connection or older than 30 s - request a new one at POST /api/auth/ticket for each connection"));
+                    await RedeemAsync(context, token);
                 }
-
-                return Task.CompletedTask;
             },
             OnTokenValidated = context =>
             {
@@ -114,6 +105,32 @@ internal sealed class ConfigureJwtBearer(IOptions<AuthOptions> authOptions, Sign
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+    private async Task RedeemAsync(MessageReceivedContext context, string ticket)
+    {
+        TicketUse? use;
+        try
+        {
+            use = await tickets.RedeemAsync(ticket, context.Request.Query["id"], IsNegotiate(context.Request.Path), context.HttpContext.RequestAborted);
+        }
+        catch (ClusterUnavailableException)
+        {
+            context.Fail(new SecurityTokenRefusedException("ticket store unreachable",
+                "connection tickets cannot be checked while the cluster's store is unreachable - retry in a few seconds, or send your access token"));
+            return;
+        }
+
+        if (use is null)
+        {
+            context.Fail(new SecurityTokenRefusedException("bad ticket",
+                "connection ticket unknown, used by another connection or older than 30 s - request a new one at POST /api/auth/ticket for each connection"));
+            return;
+        }
+
+        context.HttpContext.Response.RegisterForDispose(use);
+        context.HttpContext.Features.Set(use);
+        context.Token = use.Token;
+    }
 
     private static bool IsNegotiate(PathString path) => path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true;
 

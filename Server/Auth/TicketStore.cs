@@ -1,14 +1,12 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace SignalRTicker.Server.Auth;
 
 /// <summary>
 /// Single-use connection tickets, so a browser's long-lived token never travels in a URL: a ticket stands in for the
-/// caller's JWT in the hub's <c>access_token</c> query, for one connection, first used within 30 seconds. Memory only;
-/// each key may hold a few unused tickets and ask for them at a steady rate, so one key cannot fill the store for the
-/// others, and every request costs the same however full the store is (the sweep clears out the rest).
+/// caller's JWT in the hub's <c>access_token</c> query, for one connection, first used within 30 seconds. Unused
+/// tickets and each key's limits live in the <see cref="ITicketLedger"/> (this node's memory, or a cluster's store);
+/// a ticket's life after its first use is this node's, where its connection is.
 /// </summary>
 /// <remarks>
 /// "One connection" is exact. A ticket's first use claims it: a negotiate binds it to the connection that negotiate
@@ -18,7 +16,7 @@ namespace SignalRTicker.Server.Auth;
 /// its WebSocket). Anything else (a second negotiate, another or a made-up connection id, a first use after 30
 /// seconds) is refused, and a refusal never consumes a ticket that is still unused.
 /// </remarks>
-public sealed class TicketStore(TimeProvider time)
+public sealed class TicketStore(ITicketLedger ledger, TimeProvider time)
 {
     public const string Prefix = "tkt_";
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
@@ -29,53 +27,34 @@ public sealed class TicketStore(TimeProvider time)
     /// <summary>Tickets one key may be issued per second, sustained, after a burst of <see cref="MaxUnusedPerKey"/>.</summary>
     public const double IssuedPerKeyPerSecond = 5;
 
-    /// <summary>Tickets held in all: a last guard for memory, out of any one key's reach.</summary>
+    /// <summary>Unused tickets held in all: a last guard for memory, out of any one key's reach.</summary>
     public const int Capacity = 100_000;
 
     /// <summary>How long a connection's tickets are kept after its last request ended (long polling polls within 90 s).</summary>
     public static readonly TimeSpan ConnectionIdle = TimeSpan.FromMinutes(2);
 
+    /// <summary>Tickets past their first use on this node: negotiating, or bound to a connection.</summary>
     private readonly ConcurrentDictionary<string, Ticket> _tickets = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, KeyTickets> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TicketConnection> _connections = new(StringComparer.Ordinal);
-    private int _held;
 
     internal enum TicketState
     {
-        Unused,
         Negotiating,
         Bound,
         Spent,
     }
 
-    internal sealed class Ticket(string value, string token, KeyTickets key, DateTimeOffset expiresAt)
+    internal sealed class Ticket(string value, TicketClaim claim)
     {
         public string Value { get; } = value;
 
-        public string Token { get; } = token;
+        public string Token { get; } = claim.Token;
 
-        public KeyTickets Key { get; } = key;
-
-        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+        public string KeyId { get; } = claim.KeyId;
 
         public TicketState State { get; set; }
 
         public TicketConnection? Connection { get; set; }
-    }
-
-    /// <summary>One key's unused tickets, oldest first, and its issue rate (a token bucket).</summary>
-    internal sealed class KeyTickets(string keyId, long stamp)
-    {
-        public string KeyId { get; } = keyId;
-
-        public Queue<Ticket> Issued { get; } = new();
-
-        /// <summary>Changed with Interlocked: claiming a ticket happens under the ticket's lock, not the key's.</summary>
-        public int Unused;
-
-        public double Allowance { get; set; } = MaxUnusedPerKey;
-
-        public long Stamp { get; set; } = stamp;
     }
 
     /// <summary>A connection negotiated with a ticket: its tickets live while it has requests in flight, and a while after.</summary>
@@ -97,41 +76,8 @@ public sealed class TicketStore(TimeProvider time)
     public static bool IsTicket(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 
     /// <summary>A new ticket standing for <paramref name="token"/> of key <paramref name="keyId"/>, or why there is none.</summary>
-    public TicketIssue Issue(string token, string keyId)
-    {
-        var now = time.GetUtcNow();
-        var key = _keys.GetOrAdd(keyId, id => new KeyTickets(id, time.GetTimestamp()));
-        lock (key)
-        {
-            ExpireUnused(key, now);
-            var stamp = time.GetTimestamp();
-            key.Allowance = Math.Min(MaxUnusedPerKey, key.Allowance + (time.GetElapsedTime(key.Stamp, stamp).TotalSeconds * IssuedPerKeyPerSecond));
-            key.Stamp = stamp;
-            if (Volatile.Read(ref key.Unused) >= MaxUnusedPerKey)
-            {
-                return TicketIssue.Refused(TicketRefusal.TooManyUnused, key.Issued.Peek().ExpiresAt - now);
-            }
-
-            if (key.Allowance < 1)
-            {
-                return TicketIssue.Refused(TicketRefusal.TooFast, TimeSpan.FromSeconds((1 - key.Allowance) / IssuedPerKeyPerSecond));
-            }
-
-            if (Volatile.Read(ref _held) >= Capacity)
-            {
-                return TicketIssue.Refused(TicketRefusal.StoreFull, Lifetime);
-            }
-
-            key.Allowance--;
-            var value = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-            var ticket = new Ticket(value, token, key, now + Lifetime);
-            _tickets[value] = ticket;
-            Interlocked.Increment(ref _held);
-            key.Issued.Enqueue(ticket);
-            Interlocked.Increment(ref key.Unused);
-            return TicketIssue.Issued(value);
-        }
-    }
+    public ValueTask<TicketIssue> IssueAsync(string token, string keyId, CancellationToken cancellationToken) =>
+        ledger.IssueAsync(token, keyId, cancellationToken);
 
     /// <summary>
     /// The use of a ticket by one request, or null when it is refused here (unknown, late, used by another connection,
@@ -139,50 +85,51 @@ public sealed class TicketStore(TimeProvider time)
     /// the request ends.
     /// </summary>
     /// <param name="connectionId">The request's <c>id</c> (SignalR's connection token), or null for a negotiate or a connect without one.</param>
-    public TicketUse? Redeem(string value, string? connectionId, bool negotiate)
+    public async ValueTask<TicketUse?> RedeemAsync(string value, string? connectionId, bool negotiate, CancellationToken cancellationToken)
     {
-        if (!_tickets.TryGetValue(value, out var ticket))
+        var now = time.GetUtcNow();
+        if (_tickets.TryGetValue(value, out var held))
+        {
+            lock (held)
+            {
+                return held is { State: TicketState.Bound, Connection: { } connection } && connection.Id == connectionId && Enter(connection, null, now)
+                    ? new TicketUse(this, held, connection)
+                    : null;
+            }
+        }
+
+        if (string.IsNullOrEmpty(connectionId))
+        {
+            if (await ledger.ClaimAsync(value, null, cancellationToken) is not { } claim)
+            {
+                return null;
+            }
+
+            // A connect without negotiate (WebSockets only) is the whole connection: nothing can use the ticket again.
+            var ticket = new Ticket(value, claim) { State = negotiate ? TicketState.Negotiating : TicketState.Spent };
+            if (negotiate)
+            {
+                _tickets[value] = ticket;
+            }
+
+            return new TicketUse(this, ticket, null);
+        }
+
+        // A fresh ticket joining a connection that a ticket of the same key negotiated on this node.
+        if (!_connections.TryGetValue(connectionId, out var joined) || !IsAlive(joined, now)
+            || await ledger.ClaimAsync(value, joined.KeyId, cancellationToken) is not { } joining)
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
-        lock (ticket)
+        var bound = new Ticket(value, joining) { State = TicketState.Bound, Connection = joined };
+        if (!Enter(joined, bound, now))
         {
-            switch (ticket.State)
-            {
-                case TicketState.Unused when now <= ticket.ExpiresAt:
-                    if (string.IsNullOrEmpty(connectionId))
-                    {
-                        Claim(ticket);
-                        if (!negotiate)
-                        {
-                            // A connect without negotiate (WebSockets only) is the whole connection: nothing can use it again.
-                            Forget(ticket);
-                            return new TicketUse(this, ticket, null);
-                        }
-
-                        ticket.State = TicketState.Negotiating;
-                        return new TicketUse(this, ticket, null);
-                    }
-
-                    if (_connections.TryGetValue(connectionId, out var joined) && joined.KeyId == ticket.Key.KeyId && Enter(joined, ticket, now))
-                    {
-                        Claim(ticket);
-                        ticket.State = TicketState.Bound;
-                        ticket.Connection = joined;
-                        return new TicketUse(this, ticket, joined);
-                    }
-
-                    return null;
-
-                case TicketState.Bound when ticket.Connection is { } connection && connection.Id == connectionId && Enter(connection, null, now):
-                    return new TicketUse(this, ticket, connection);
-
-                default:
-                    return null;
-            }
+            return null;
         }
+
+        _tickets[value] = bound;
+        return new TicketUse(this, bound, joined);
     }
 
     /// <summary>The negotiate <paramref name="use"/> answered with this connection id (null: it created no connection).</summary>
@@ -202,7 +149,7 @@ public sealed class TicketStore(TimeProvider time)
                 return;
             }
 
-            var connection = new TicketConnection(connectionId, ticket.Key.KeyId, time.GetUtcNow());
+            var connection = new TicketConnection(connectionId, ticket.KeyId, time.GetUtcNow());
             connection.Tickets.Add(ticket.Value);
             _connections[connectionId] = connection;
             ticket.Connection = connection;
@@ -211,8 +158,8 @@ public sealed class TicketStore(TimeProvider time)
     }
 
     /// <summary>
-    /// Drops unused tickets older than 30 seconds, the tickets of connections idle for <see cref="ConnectionIdle"/>, and
-    /// keys with nothing left; returns how many tickets went. Run by the sweep, so requests never scan the store.
+    /// Drops unused tickets older than 30 seconds, and the tickets of connections idle for <see cref="ConnectionIdle"/>;
+    /// returns how many tickets went. Run by the sweep, so requests never scan the store.
     /// </summary>
     public int Purge()
     {
@@ -229,28 +176,12 @@ public sealed class TicketStore(TimeProvider time)
 
                 foreach (var value in connection.Tickets)
                 {
-                    if (_tickets.TryRemove(value, out _))
-                    {
-                        Interlocked.Decrement(ref _held);
-                        purged++;
-                    }
+                    purged += _tickets.TryRemove(value, out _) ? 1 : 0;
                 }
             }
         }
 
-        foreach (var (keyId, key) in _keys)
-        {
-            lock (key)
-            {
-                purged += ExpireUnused(key, now);
-                if (key.Issued.Count == 0 && time.GetElapsedTime(key.Stamp) * IssuedPerKeyPerSecond >= TimeSpan.FromSeconds(MaxUnusedPerKey))
-                {
-                    _keys.TryRemove(new KeyValuePair<string, KeyTickets>(keyId, key));
-                }
-            }
-        }
-
-        return purged;
+        return purged + ledger.Purge();
     }
 
     internal void Release(TicketUse use)
@@ -275,6 +206,14 @@ public sealed class TicketStore(TimeProvider time)
         }
     }
 
+    private static bool IsAlive(TicketConnection connection, DateTimeOffset now)
+    {
+        lock (connection)
+        {
+            return connection.Alive(now);
+        }
+    }
+
     private static bool Enter(TicketConnection connection, Ticket? joining, DateTimeOffset now)
     {
         lock (connection)
@@ -295,40 +234,9 @@ public sealed class TicketStore(TimeProvider time)
         }
     }
 
-    private static void Claim(Ticket ticket) => Interlocked.Decrement(ref ticket.Key.Unused);
-
     private void Forget(Ticket ticket)
     {
         ticket.State = TicketState.Spent;
-        if (_tickets.TryRemove(ticket.Value, out _))
-        {
-            Interlocked.Decrement(ref _held);
-        }
-    }
-
-    /// <summary>Drops, oldest first, the key's tickets that were claimed or have expired unused; returns how many expired.</summary>
-    private int ExpireUnused(KeyTickets key, DateTimeOffset now)
-    {
-        var expired = 0;
-        while (key.Issued.TryPeek(out var oldest))
-        {
-            lock (oldest)
-            {
-                if (oldest.State == TicketState.Unused && now <= oldest.ExpiresAt)
-                {
-                    break;
-                }
-
-                key.Issued.Dequeue();
-                if (oldest.State == TicketState.Unused)
-                {
-                    Claim(oldest);
-                    Forget(oldest);
-                    expired++;
-                }
-            }
-        }
-
-        return expired;
+        _tickets.TryRemove(ticket.Value, out _);
     }
 }

@@ -18,6 +18,7 @@ public static class ErrorsExtensions
                 ?? DefaultDetail(context.ProblemDetails.Status));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RefusalLog>();
         // Validates request types declared in this project; its generator does not reach Contracts' records, which

@@ -7,4 +7,7 @@ internal static partial class ErrorsLog
 
     [LoggerMessage(1301, LogLevel.Error, "The database failed during {Method} {Path}; answered 503: {Reason}", EventName = "DatabaseUnavailable")]
     public static partial void DatabaseUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(1302, LogLevel.Error, "The cluster store was unreachable during {Method} {Path}; answered 503: {Reason}", EventName = "ClusterUnavailable")]
+    public static partial void ClusterUnavailable(ILogger logger, string method, string path, string reason);
 }

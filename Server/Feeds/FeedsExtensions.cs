@@ -14,6 +14,7 @@ public static class FeedsExtensions
     public static IHostApplicationBuilder AddFeeds(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<IQuoteSource, RandomWalkQuoteSource>();
+        builder.Services.TryAddSingleton<IFeedLeadership, SingleNodeLeadership>();
         builder.Services.AddSingleton<QuotePublisher>();
         builder.Services.AddUpstreamFeedOptions<CoinbaseFeedOptions>(CoinbaseFeedOptions.SectionName);
         builder.Services.AddUpstreamFeedOptions<BinanceFeedOptions>(BinanceFeedOptions.SectionName);

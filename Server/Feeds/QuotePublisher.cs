@@ -78,7 +78,7 @@ public sealed class QuotePublisher(InstrumentRegistry instruments, IQuoteEngine 
     }
 
     public ValueTask<PublishResult> PublishAsync(IReadOnlyList<PriceUpdate> updates, CancellationToken cancellationToken) =>
-        engine.PublishAsync(updates, cancellationToken);
+        engine.PublishAsync(updates, QuoteOrigin.Publisher, cancellationToken);
 
     private static string? CheckShape(QuoteInput? quote, int index, DateTimeOffset latestAllowed, out PriceUpdate update)
     {

@@ -12,11 +12,40 @@ public sealed class SimulatedFeed(
     InstrumentRegistry instruments,
     IQuoteEngine engine,
     IQuoteSource source,
+    IFeedLeadership leadership,
     IOptions<TickerOptions> options,
     TimeProvider time,
     ILogger<SimulatedFeed> logger) : BackgroundService
 {
+    /// <summary>The leadership the simulator publishes under now.</summary>
+    private QuoteOrigin _origin = QuoteOrigin.Leader(InstrumentSources.Simulated, 0);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // One random walk for the whole gateway: only the node that leads the simulator moves prices, each tick from
+        // the latest quotes, so a node that takes over carries on from where the last one left each instrument.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            FeedLease lease;
+            try
+            {
+                lease = await leadership.AcquireAsync(InstrumentSources.Simulated, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await using (lease)
+            {
+                _origin = lease.Origin;
+                using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+                await RunAsync(leading.Token);
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         FeedLog.SimulatorStarted(logger, instruments.Count, options.Value.IntervalMs);
         using var timer = new PeriodicTimer(options.Value.Interval, time);
@@ -29,7 +58,7 @@ public sealed class SimulatedFeed(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down, or another node leads the simulator now.
         }
 
         FeedLog.SimulatorStopped(logger);
@@ -60,7 +89,7 @@ public sealed class SimulatedFeed(
 
         try
         {
-            await engine.PublishAsync(moves, cancellationToken);
+            await engine.PublishAsync(moves, _origin, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -30,6 +30,7 @@ public abstract class UpstreamFeed : BackgroundService
     private readonly UpstreamFeedOptions _options;
     private readonly InstrumentRegistry _instruments;
     private readonly IQuoteEngine _engine;
+    private readonly IFeedLeadership _leadership;
     private readonly TickerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -43,11 +44,15 @@ public abstract class UpstreamFeed : BackgroundService
     /// <summary>Whether the current connection has had a good message (and so cleared the stale marks).</summary>
     private bool _live;
 
+    /// <summary>The leadership the feed publishes under now.</summary>
+    private QuoteOrigin _origin;
+
     protected UpstreamFeed(
         InstrumentSource source,
         UpstreamFeedOptions options,
         InstrumentRegistry instruments,
         IQuoteEngine engine,
+        IFeedLeadership leadership,
         TickerMetrics metrics,
         TimeProvider time,
         ILogger logger)
@@ -58,6 +63,7 @@ public abstract class UpstreamFeed : BackgroundService
         _options = options;
         _instruments = instruments;
         _engine = engine;
+        _leadership = leadership;
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -108,6 +114,35 @@ public abstract class UpstreamFeed : BackgroundService
 
         MarkStale(true);
         FeedLog.FeedStarting(_logger, Name, Symbols.Count, Describe(Address));
+        // One connection to the venue for the whole gateway: only the node that leads the feed holds it.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            FeedLease lease;
+            try
+            {
+                lease = await _leadership.AcquireAsync(Name, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await using (lease)
+            {
+                _origin = lease.Origin;
+                using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
+                await ConnectWhileLeadingAsync(leading.Token);
+            }
+
+            MarkStale(true);
+        }
+
+        FeedLog.FeedStopped(_logger, Name);
+    }
+
+    /// <summary>Connects, and connects again after each drop, until <paramref name="stoppingToken"/> (shutdown or a lost lease).</summary>
+    private async Task ConnectWhileLeadingAsync(CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -156,8 +191,6 @@ public abstract class UpstreamFeed : BackgroundService
                 break;
             }
         }
-
-        FeedLog.FeedStopped(_logger, Name);
     }
 
     /// <summary>One connection, from connecting to its end; returns why it ended.</summary>
@@ -330,7 +363,7 @@ public abstract class UpstreamFeed : BackgroundService
 
         try
         {
-            await _engine.PublishAsync(_owned, cancellationToken);
+            await _engine.PublishAsync(_owned, _origin, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

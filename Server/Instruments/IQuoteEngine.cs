@@ -6,8 +6,8 @@ namespace SignalRTicker.Server.Instruments;
 /// </summary>
 public interface IQuoteEngine
 {
-    /// <summary>Sequences, records and delivers prices made together, as one batch.</summary>
-    ValueTask<PublishResult> PublishAsync(IReadOnlyList<PriceUpdate> updates, CancellationToken cancellationToken);
+    /// <summary>Sequences, records and delivers prices made together, as one batch, made by <paramref name="origin"/>.</summary>
+    ValueTask<PublishResult> PublishAsync(IReadOnlyList<PriceUpdate> updates, QuoteOrigin origin, CancellationToken cancellationToken);
 
     /// <summary>The instrument's quotes after <paramref name="since"/>, oldest first, at most <paramref name="limit"/>.</summary>
     ValueTask<HistoryRead> ReadHistoryAsync(Instrument instrument, long since, int limit, CancellationToken cancellationToken);

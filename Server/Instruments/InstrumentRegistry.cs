@@ -112,14 +112,56 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
         return _instruments.TryUpdate(symbol, new Instrument(state, _options.Value.HistorySize), current);
     }
 
+    /// <summary>
+    /// Puts a known instrument where <paramref name="state"/> says it stands (its sequence and latest quote, as a
+    /// cluster holds them), in place of what this node restored; its source stays. False when the symbol is unknown.
+    /// </summary>
+    public bool Reset(InstrumentState state)
+    {
+        if (!_instruments.TryGetValue(state.Symbol, out var current))
+        {
+            return false;
+        }
+
+        var next = new Instrument(state with { Source = current.Source, StartPrice = current.StartPrice }, _options.Value.HistorySize) { Stale = current.Stale };
+        return _instruments.TryUpdate(state.Symbol, next, current);
+    }
+
     /// <summary>True when an admin removed the symbol (and nobody added it again): configured defaults leave it out.</summary>
     public bool WasRemoved(string symbol) => _removed.ContainsKey(symbol);
 
     /// <summary>Remembers a removal made before this start.</summary>
     internal void MarkRemoved(string symbol) => _removed[symbol] = true;
 
+    /// <summary>Adds an instrument an admin created and announces it, so every node knows it; false when the symbol exists.</summary>
+    public async Task<bool> AddAsync(InstrumentState state, CancellationToken cancellationToken)
+    {
+        if (!Restore(state))
+        {
+            return false;
+        }
+
+        await _control.PublishAsync(InstrumentAdded.Of(state), cancellationToken);
+        return true;
+    }
+
     /// <summary>Removes an instrument and announces it, so every subscription to it ends; false when unknown.</summary>
     public async Task<bool> RemoveAsync(string symbol, CancellationToken cancellationToken)
+    {
+        if (!Forget(symbol))
+        {
+            return false;
+        }
+
+        await _control.PublishAsync(new InstrumentRemoved(symbol), cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes an instrument without announcing it: one another node removed, whose announcement reaches this node's
+    /// subscribers on its own. False when unknown.
+    /// </summary>
+    public bool Forget(string symbol)
     {
         if (!_instruments.TryRemove(symbol, out _))
         {
@@ -128,7 +170,6 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
 
         _removed[symbol] = true;
         Changed();
-        await _control.PublishAsync(new InstrumentRemoved(symbol), cancellationToken);
         return true;
     }
 

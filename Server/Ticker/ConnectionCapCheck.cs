@@ -4,17 +4,17 @@ using SignalRTicker.Server.RateLimits;
 namespace SignalRTicker.Server.Ticker;
 
 /// <summary>
-/// Refuses a new hub connection of a key that already holds its cap, at negotiate (or at a connect without
+/// Refuses a new hub connection of a key that already holds its cap (on every node of the gateway), at negotiate (or at a connect without
 /// negotiate), with a 429 problem, before any hub code runs. Requests of a connection already negotiated (they carry
 /// its <c>id</c>) pass.
 /// </summary>
-internal sealed class ConnectionCapCheck(RequestDelegate next, LiveConnections connections, ConnectionCap cap)
+internal sealed class ConnectionCapCheck(RequestDelegate next, IKeyConnectionCounter connections, ConnectionCap cap)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         if (Guid.TryParse(context.User.KeyId(), out var key)
             && await cap.MaxForAsync(key) is { } max
-            && connections.CountOfKey(key) >= max)
+            && await connections.CountAsync(key, context.RequestAborted) >= max)
         {
             cap.Refused(context, key, max);
             await TypedResults.Problem(

@@ -29,6 +29,15 @@ public sealed class LiveConnections(TickerMetrics metrics)
         }
     }
 
+    /// <summary>How many connections each key holds on this node (a snapshot; keys with none are left out).</summary>
+    public Dictionary<Guid, int> CountsByKey()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<Guid, int>(_perKey);
+        }
+    }
+
     /// <summary>The key's open connections on this node.</summary>
     public List<LiveConnection> OfKey(Guid keyId) => [.. _connections.Values.Where(c => c.KeyId == keyId)];
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SignalRTicker.Server.Instruments;
 
 namespace SignalRTicker.Server.Ticker;
@@ -9,6 +10,7 @@ public static class TickerExtensions
     public static IHostApplicationBuilder AddTicker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LiveConnections>();
+        builder.Services.TryAddSingleton<IKeyConnectionCounter, LocalKeyConnectionCounter>();
         // A closed registration wins over AddSignalR's open-generic DefaultHubLifetimeManager<>.
         builder.Services.AddSingleton<HubLifetimeManager<TickerHub>, TickerLifetimeManager>();
         builder.Services.AddSingleton<IQuoteSink, HubQuoteSink>();

@@ -16,7 +16,7 @@ internal sealed class TickerHubFilter(RefusalLog log, ILogger<TickerHubFilter> l
     {
         try
         {
-            return await next(invocationContext);
+            return await RefuseWithoutClusterAsync(invocationContext, next);
         }
         catch (HubException ex)
         {
@@ -37,6 +37,19 @@ internal sealed class TickerHubFilter(RefusalLog log, ILogger<TickerHubFilter> l
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Work that needed the cluster's store while it was unreachable is a refusal the caller can retry, as over HTTP (503).</summary>
+    private static async ValueTask<object?> RefuseWithoutClusterAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (ClusterUnavailableException ex)
+        {
+            throw new HubException($"{invocationContext.HubMethodName} failed: {ex.Message} Retry in {ClusterUnavailableException.RetryAfter.TotalSeconds:0} s.");
         }
     }
 }

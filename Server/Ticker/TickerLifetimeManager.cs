@@ -20,6 +20,7 @@ namespace SignalRTicker.Server.Ticker;
 /// </summary>
 public sealed class TickerLifetimeManager(
     LiveConnections connections,
+    IKeyConnectionCounter counter,
     QuoteDelivery delivery,
     ConnectionCap cap,
     RevocationList revocations,
@@ -48,7 +49,7 @@ public sealed class TickerLifetimeManager(
 
         var live = new LiveConnection(connection, writer, access);
         var max = keyId is null ? null : await cap.MaxForAsync(key);
-        if (!connections.TryAdd(live, max))
+        if (!connections.TryAdd(live, max) || (max is { } limit && !await ConfirmAsync(live, key, limit)))
         {
             // Negotiate refuses a key at its cap (429); this is the rare connection that raced another past that check.
             TickerLog.ConnectionCapReachedOnConnect(logger, connection.ConnectionId, live.KeyId, max ?? 0);
@@ -70,9 +71,26 @@ public sealed class TickerLifetimeManager(
         if (connections.Remove(connection.ConnectionId, out var live))
         {
             delivery.Close(live.Writer);
+            if (live.KeyId is { } key)
+            {
+                counter.Released(key);
+            }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The key's count on every node, with this connection in it; over the cap, the connection leaves again.</summary>
+    private async ValueTask<bool> ConfirmAsync(LiveConnection live, Guid key, int max)
+    {
+        if (await counter.ConfirmAsync(key, max, live.Connection.ConnectionAborted))
+        {
+            return true;
+        }
+
+        connections.Remove(live.ConnectionId, out _);
+        counter.Released(key);
+        return false;
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default)

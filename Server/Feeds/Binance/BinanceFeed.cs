@@ -21,10 +21,11 @@ public sealed class BinanceFeed(
     IOptions<BinanceFeedOptions> options,
     InstrumentRegistry instruments,
     IQuoteEngine engine,
+    IFeedLeadership leadership,
     TickerMetrics metrics,
     TimeProvider time,
     ILogger<BinanceFeed> logger)
-    : UpstreamFeed(InstrumentSource.Binance, options.Value, instruments, engine, metrics, time, logger)
+    : UpstreamFeed(InstrumentSource.Binance, options.Value, instruments, engine, leadership, metrics, time, logger)
 {
     public const string TickerEvent = "24hrTicker";
 

@@ -16,10 +16,11 @@ public sealed class CoinbaseFeed(
     IOptions<CoinbaseFeedOptions> options,
     InstrumentRegistry instruments,
     IQuoteEngine engine,
+    IFeedLeadership leadership,
     TickerMetrics metrics,
     TimeProvider time,
     ILogger<CoinbaseFeed> logger)
-    : UpstreamFeed(InstrumentSource.Coinbase, options.Value, instruments, engine, metrics, time, logger)
+    : UpstreamFeed(InstrumentSource.Coinbase, options.Value, instruments, engine, leadership, metrics, time, logger)
 {
     public const string TickerChannel = "ticker";
     public const string HeartbeatChannel = "heartbeat";
