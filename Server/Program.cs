@@ -1,5 +1,6 @@
 using SignalRTicker.Server.Admin;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Cluster;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Cors;
 using SignalRTicker.Server.Delivery;
@@ -36,6 +37,7 @@ builder.AddFeeds();         // what makes quotes: the random walk, publishers, C
 builder.AddTicker();        // the hub and its connections; quotes leave through IHubContext
 builder.AddHealth();
 builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus
+builder.AddCluster();         // with ConnectionStrings:Redis, one gateway of many nodes; last: it takes the seams the others expose
 
 // `keys create|list|revoke` manages keys on the configured database, then exits instead of serving.
 if (await KeysCommand.TryRunAsync(args, builder)) return;
