@@ -1,0 +1,46 @@
+using SignalRTicker.Server.Tests.Fixtures;
+
+namespace SignalRTicker.Server.Tests.Cluster;
+
+/// <summary>A private Redis and three nodes (A, B, C) sharing it, for the tests of one class.</summary>
+public sealed class ThreeNodeCluster : IAsyncLifetime
+{
+    /// <summary>Low, so the cap test opens few connections; the demo key the other tests use has no cap.</summary>
+    public const int MaxConnectionsPerKey = 2;
+
+    private readonly RedisServer _redis = new();
+    private ClusterNodes? _cluster;
+
+    public TickerAppFactory A => Nodes[0];
+
+    public TickerAppFactory B => Nodes[1];
+
+    public TickerAppFactory C => Nodes[2];
+
+    public IReadOnlyList<TickerAppFactory> Nodes => _cluster!.Nodes;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        if (!ServerPrograms.IsInstalled(Needs.Redis))
+        {
+            return;
+        }
+
+        _cluster = new ClusterNodes(_redis);
+        for (var i = 0; i < 3; i++)
+        {
+            _cluster.Start(new() { ["RateLimits:MaxConnectionsPerKey"] = MaxConnectionsPerKey.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+}
