@@ -19,6 +19,7 @@ internal sealed class ClusterChannels(
     private ChannelMessageQueue? _quotes;
     private readonly CancellationTokenSource _stopping = new();
     private Task _retry = Task.CompletedTask;
+    private int _stopped;
 
     /// <summary>Completes once both channels are subscribed.</summary>
     public Task Subscribed => _subscribed.Task;
@@ -72,6 +73,11 @@ internal sealed class ClusterChannels(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return; // the host and the test factory may both stop it
+        }
+
         await _stopping.CancelAsync();
         await _retry;
         foreach (var queue in new[] { _control, _quotes })
@@ -83,5 +89,9 @@ internal sealed class ClusterChannels(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
 }

@@ -31,6 +31,14 @@ internal sealed class ClusterQuoteReceiver(InstrumentRegistry instruments, ILogg
         }
 
         instruments.Apply(quotes);
+        foreach (var quote in quotes)
+        {
+            // A quote from an upstream feed shows its leader's link is up (for a node that started after it connected).
+            if (instruments.TryGet(quote.Symbol, out var instrument) && instrument.Source is InstrumentSource.Coinbase or InstrumentSource.Binance)
+            {
+                instrument.Stale = false;
+            }
+        }
     }
 
     private static List<Quote> Read(byte[] batch)

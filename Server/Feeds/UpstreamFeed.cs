@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Metrics;
 
@@ -31,6 +32,7 @@ public abstract class UpstreamFeed : BackgroundService
     private readonly InstrumentRegistry _instruments;
     private readonly IQuoteEngine _engine;
     private readonly IFeedLeadership _leadership;
+    private readonly IControlChannel _control;
     private readonly TickerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -53,6 +55,7 @@ public abstract class UpstreamFeed : BackgroundService
         InstrumentRegistry instruments,
         IQuoteEngine engine,
         IFeedLeadership leadership,
+        IControlChannel control,
         TickerMetrics metrics,
         TimeProvider time,
         ILogger logger)
@@ -64,6 +67,15 @@ public abstract class UpstreamFeed : BackgroundService
         _instruments = instruments;
         _engine = engine;
         _leadership = leadership;
+        _control = control;
+        // For the life of the feed, a singleton: the leading node's link decides every node's stale marks.
+        _ = control.Subscribe<FeedLinkChanged>(changed =>
+        {
+            if (changed.Feed == Name)
+            {
+                MarkStale(!changed.Live);
+            }
+        });
         _metrics = metrics;
         _time = time;
         _logger = logger;
@@ -169,7 +181,7 @@ public abstract class UpstreamFeed : BackgroundService
                 unexpected = ex;
             }
 
-            MarkStale(true);
+            Announce(live: false);
             _metrics.FeedDisconnects.Add(1, _feedTag);
             failures = _live ? 0 : failures;
             var delay = Backoff(failures++, _options.ReconnectDelay, _options.MaxReconnectDelay, Random.Shared);
@@ -327,7 +339,7 @@ public abstract class UpstreamFeed : BackgroundService
         if (!_live)
         {
             _live = true;
-            MarkStale(false);
+            Announce(live: true);
             FeedLog.FeedLive(_logger, Name);
         }
 
@@ -373,6 +385,13 @@ public abstract class UpstreamFeed : BackgroundService
                 FeedLog.FeedPublishFailed(_logger, ex, Name, failed, LogWindow.TotalSeconds);
             }
         }
+    }
+
+    /// <summary>The link changed while this node leads the feed: every node's marks follow (this one's at once).</summary>
+    private void Announce(bool live)
+    {
+        MarkStale(!live);
+        _ = _control.PublishAsync(new FeedLinkChanged(Name, live));
     }
 
     private void MarkStale(bool stale)

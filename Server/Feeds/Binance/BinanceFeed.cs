@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Metrics;
 
@@ -22,10 +23,11 @@ public sealed class BinanceFeed(
     InstrumentRegistry instruments,
     IQuoteEngine engine,
     IFeedLeadership leadership,
+    IControlChannel control,
     TickerMetrics metrics,
     TimeProvider time,
     ILogger<BinanceFeed> logger)
-    : UpstreamFeed(InstrumentSource.Binance, options.Value, instruments, engine, leadership, metrics, time, logger)
+    : UpstreamFeed(InstrumentSource.Binance, options.Value, instruments, engine, leadership, control, metrics, time, logger)
 {
     public const string TickerEvent = "24hrTicker";
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Metrics;
 
@@ -17,10 +18,11 @@ public sealed class CoinbaseFeed(
     InstrumentRegistry instruments,
     IQuoteEngine engine,
     IFeedLeadership leadership,
+    IControlChannel control,
     TickerMetrics metrics,
     TimeProvider time,
     ILogger<CoinbaseFeed> logger)
-    : UpstreamFeed(InstrumentSource.Coinbase, options.Value, instruments, engine, leadership, metrics, time, logger)
+    : UpstreamFeed(InstrumentSource.Coinbase, options.Value, instruments, engine, leadership, control, metrics, time, logger)
 {
     public const string TickerChannel = "ticker";
     public const string HeartbeatChannel = "heartbeat";
