@@ -5,6 +5,10 @@
 // After a reconnect the connection calls the hub's Resume with each symbol's last sequence: the server replays what
 // its history still holds, so a short drop loses nothing and only quotes that are truly gone count as a gap.
 //
+// The server closes a connection when the token it holds expires. Before that, the connection gets a new token and
+// hands it to the live connection (the hub's RefreshToken), so a long session never reconnects for a token; only when
+// that fails does it fall back to reconnecting with a fresh token and ticket.
+//
 //   disconnected --start()--> connecting --up--> connected --closed--> reconnecting --up--> connected ...
 //         ^                        |                  |                      |
 //         +--- stop(), key refused (at start, on renewal, or after a revocation closed the connection) ---+
@@ -34,6 +38,7 @@ export const HubMethod = Object.freeze({
   SUBSCRIBE: "Subscribe",
   RESUME: "Resume",
   UNSUBSCRIBE: "Unsubscribe",
+  REFRESH_TOKEN: "RefreshToken",
   QUOTE: "Quote",
   UNSUBSCRIBED: "Unsubscribed",
 });
@@ -73,9 +78,32 @@ export function backoffDelay(attempt, { baseMs = 250, capMs = 10_000, random = M
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
-/** Renew when a fifth of the token's lifetime (at most a minute) is left. */
+/**
+ * How long before expiry to renew: a fifth of the lifetime, at most a minute; but a short token keeps at least half its
+ * lifetime or 3 s, whichever is less, so that the token request and the hub call both fit before the server closes
+ * the connection (its JWT times are whole seconds, so a token may expire up to a second early on this clock).
+ */
 export function renewalMargin(lifetimeMs) {
-  return Math.min(60_000, lifetimeMs / 5);
+  return Math.min(60_000, Math.max(lifetimeMs / 5, Math.min(lifetimeMs / 2, 3_000)));
+}
+
+/** Renewals are never closer together than this, however short the token or slow the server. */
+export const MIN_RENEWAL_DELAY_MS = 500;
+
+/** The reason given for subscriptions a renewed token no longer allows (the server's own words for Unsubscribed). */
+export const ENTITLEMENT_REMOVED = "entitlement removed";
+
+/** A `RefreshToken` answer, `{ expiresAt, symbols, removed }`, whichever protocol carried it. */
+export function normaliseRefresh(result) {
+  const stamp = result?.expiresAt ?? result?.ExpiresAt;
+  const expires = Array.isArray(stamp) ? stamp[0] : stamp; // MessagePack: [Date, offset minutes]
+  const when = expires instanceof Date ? expires : new Date(String(expires ?? ""));
+  const list = (value) => (Array.isArray(value) ? value.map(normaliseSymbol) : []);
+  return {
+    expiresAt: Number.isNaN(when.getTime()) ? null : when,
+    symbols: list(result?.symbols ?? result?.Symbols),
+    removed: list(result?.removed ?? result?.Removed),
+  };
 }
 
 const defaultTimers = {
@@ -102,7 +130,12 @@ function deferred() {
  *   `arrival` is an Arrival, `missed` how many quotes a gap skipped.
  * - `unrecovered` `{ symbols }`: after a reconnect, the server no longer held every quote these symbols had since the
  *   connection's last one; the quotes in between are lost (the next quote's `missed` counts them).
- * - `error` `{ error, during }`: a failure that changes no state (a token renewal that will be retried).
+ * - `renewed` `{ at, expiresAt, removed }`: the live connection took a new token in band, without reconnecting;
+ *   `at` and `expiresAt` are on `timers.now()`'s clock; `removed` are the subscriptions it ended (also announced as
+ *   `unsubscribed`).
+ * - `error` `{ error, during }`: a token renewal that failed. `during` is "token renewal" when no new token could be
+ *   had (retried while the connection's token lasts; the key refused ends the session as revoked instead), or
+ *   "token refresh" when the hub refused the new token: the connection then reconnects with a fresh one.
  */
 export class TickerConnection {
   #api;
@@ -119,9 +152,12 @@ export class TickerConnection {
   #keyAccepted = false;
   #everConnected = false;
   #hub = null;
-  #token = null; // { value, expiresAt, lifetimeMs }
+  #token = null; // the newest: { value, expiresAt, lifetimeMs }
   #tokenRequest = null;
+  #hubToken = null; // the one the live connection holds, while connected
+  #refreshing = null; // the in-band refresh in flight
   #renewTimer = null;
+  #renewFailures = 0; // token requests failed in a row while renewing
   #wake = null; // ends the current wait before a retry
   #closed = null; // resolved by the live hub connection's close
   #ticket = null; // this attempt's: it serves the negotiate and the connect of one connection
@@ -232,7 +268,7 @@ export class TickerConnection {
   /** The session's access token (renewed when near expiry), for the HTTP API. */
   accessToken() {
     if (this.#apiKey === null) return Promise.reject(new Error("Not connected: start() first."));
-    return this.#ensureToken();
+    return this.#ensureToken().then((token) => token.value);
   }
 
   /**
@@ -290,7 +326,8 @@ export class TickerConnection {
       try {
         // The ticket is fetched here rather than in SignalR's accessTokenFactory, whose errors start() keeps only
         // as text; the API's errors say whether to retry.
-        this.#ticket = await this.#api.ticket(await this.#ensureToken());
+        const token = await this.#ensureToken();
+        this.#ticket = await this.#api.ticket(token.value);
         if (!live()) return;
         this.#closed = deferred();
         await hub.start();
@@ -299,8 +336,13 @@ export class TickerConnection {
         if (!live()) return;
         upSince = this.#timers.now();
         this.#everConnected = true;
+        this.#hubToken = token;
         this.#setState(State.CONNECTED, { attempt: 0 });
+        void this.#refreshHub(session); // a newer token may have come while this one connected
         closeError = await this.#closed.promise;
+        this.#hubToken = null;
+        if (!live()) return;
+        await hub.stop().catch(() => {}); // open still when a refused refresh asked for this reconnect
         if (!live()) return;
       } catch (error) {
         if (!live()) return;
@@ -319,8 +361,9 @@ export class TickerConnection {
         continue;
       }
 
-      // It was up and has closed: the token expired, the key was revoked, the server restarted or the network dropped.
-      // After a connection that lasted, try again at once; one that closes as soon as it opens backs off.
+      // It was up and has closed: the token expired, the key was revoked, the server restarted, the network dropped, or
+      // the hub refused a renewed token. After a connection that lasted, try again at once; one that closes as soon as
+      // it opens backs off.
       this.#tracker.resync();
       attempt = this.#timers.now() - upSince >= this.#stableAfterMs ? 0 : attempt + 1;
       const delay = attempt === 0 ? 0 : this.#delay(attempt - 1);
@@ -436,23 +479,32 @@ export class TickerConnection {
 
   // ---------- credentials ----------
 
-  /** The current token, or a new one when there is none or it is near expiry; concurrent callers share one request. */
+  /**
+   * The current token, or a new one when there is none or it is near expiry; concurrent callers share one request.
+   * A new token is handed to the live connection at once, whoever asked for it.
+   */
   #ensureToken(force = false) {
     const token = this.#token;
     if (!force && token && this.#timers.now() < token.expiresAt - renewalMargin(token.lifetimeMs)) {
-      return Promise.resolve(token.value);
+      return Promise.resolve(token);
     }
     if (!this.#tokenRequest) {
       const session = this.#session;
+      // Timed from the request, not the answer: the token's lifetime started somewhere in between.
+      const requestedAt = this.#timers.now();
       const request = this.#api.token(this.#apiKey).then(
         (issued) => {
+          const fresh = { value: issued.accessToken, expiresAt: requestedAt + issued.lifetimeMs, lifetimeMs: issued.lifetimeMs };
           if (session === this.#session) {
             this.#tokenRequest = null;
             this.#keyAccepted = true;
-            this.#token = { value: issued.accessToken, expiresAt: this.#timers.now() + issued.lifetimeMs, lifetimeMs: issued.lifetimeMs };
-            this.#scheduleRenewal(session);
+            this.#renewFailures = 0;
+            this.#token = fresh;
+            const due = fresh.expiresAt - renewalMargin(fresh.lifetimeMs) - this.#timers.now();
+            this.#scheduleRenewal(session, Math.max(MIN_RENEWAL_DELAY_MS, due));
+            void this.#refreshHub(session);
           }
-          return issued.accessToken;
+          return fresh;
         },
         (error) => {
           if (session === this.#session) this.#tokenRequest = null;
@@ -463,28 +515,79 @@ export class TickerConnection {
     return this.#tokenRequest;
   }
 
-  /**
-   * Renew before expiry, so that when the server closes the connection at expiry the reconnect has a token ready
-   * (and a revoked key is noticed early). The connection keeps its old credential until then.
-   */
-  #scheduleRenewal(session) {
+  #scheduleRenewal(session, delay) {
     if (this.#renewTimer !== null) this.#timers.clearTimeout(this.#renewTimer);
-    const token = this.#token;
-    const due = Math.max(1_000, token.expiresAt - renewalMargin(token.lifetimeMs) - this.#timers.now());
-    this.#renewTimer = this.#timers.setTimeout(async () => {
+    this.#renewTimer = this.#timers.setTimeout(() => {
       this.#renewTimer = null;
+      if (session === this.#session) void this.#renew(session);
+    }, delay);
+  }
+
+  /**
+   * Gets a new token before the current one expires; #ensureToken hands it to the live connection. A token request
+   * that fails is tried again while the connection's token lasts; after that the server closes the connection at
+   * expiry and the loop reconnects with a fresh token, as after any close.
+   */
+  async #renew(session) {
+    try {
+      await this.#ensureToken(true);
+    } catch (error) {
       if (session !== this.#session) return;
-      try {
-        await this.#ensureToken(true);
-      } catch (error) {
-        if (session !== this.#session) return;
-        if (errorKind(error) === ErrorKind.REFUSED) {
-          await this.#end(StopReason.REVOKED, error);
-        } else {
-          this.#emit("error", { error, during: "token renewal" }); // the reconnect at expiry tries again
-        }
+      if (errorKind(error) === ErrorKind.REFUSED) {
+        await this.#end(StopReason.REVOKED, error);
+        return;
       }
-    }, due);
+      this.#emit("error", { error, during: "token renewal" });
+      const wait = error?.retryAfterMs ?? this.#delay(this.#renewFailures++);
+      const expiresAt = (this.#hubToken ?? this.#token)?.expiresAt ?? 0;
+      if (this.#timers.now() + wait < expiresAt) this.#scheduleRenewal(session, wait);
+    }
+  }
+
+  /**
+   * Hands the newest token to the live connection (the hub's RefreshToken) until the connection holds it; one call at
+   * a time. A refusal falls back to reconnecting with a fresh token; a connection that closes meanwhile reconnects
+   * with the newest token anyway.
+   */
+  #refreshHub(session) {
+    // A call in flight checks again for the newest token before it ends.
+    this.#refreshing ??= this.#refreshUntilCurrent(session).finally(() => {
+      if (session === this.#session) this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  async #refreshUntilCurrent(session) {
+    await null; // runs after #refreshHub has noted the call in flight
+    for (;;) {
+      const hub = this.#hub;
+      const token = this.#token;
+      const held = this.#hubToken;
+      if (session !== this.#session || this.#state !== State.CONNECTED || !hub || !token || !held || held === token) return;
+      if (!(await this.#refreshOnce(session, hub, token))) return;
+    }
+  }
+
+  /** One RefreshToken call; true when the connection took the token. */
+  async #refreshOnce(session, hub, token) {
+    let result;
+    try {
+      result = normaliseRefresh(await hub.invoke(HubMethod.REFRESH_TOKEN, token.value));
+    } catch (error) {
+      // A call cut short by a close is not a refusal: the loop reconnects with the newest token.
+      if (session !== this.#session || hub !== this.#hub || this.#hubToken === null || hub.state !== "Connected") return false;
+      this.#emit("error", { error, during: "token refresh" });
+      if (this.#token === token) this.#token = null; // the reconnect asks for a fresh one
+      this.#closed?.resolve(new Error(
+        `The connection did not take its renewed token (${hubReason(error)}); reconnecting with a new one.`, { cause: error }));
+      return false;
+    }
+    if (session !== this.#session || hub !== this.#hub || this.#hubToken === null) return false;
+    this.#hubToken = token;
+    const removed = result.removed.filter((symbol) => this.#subscriptions.has(symbol));
+    this.#dropSubscriptions(ENTITLEMENT_REMOVED, removed);
+    this.#emit("renewed", { at: this.#timers.now(), expiresAt: token.expiresAt, removed });
+    return true;
   }
 
   // ---------- ending ----------
@@ -508,6 +611,9 @@ export class TickerConnection {
     this.#closed = null;
     this.#token = null;
     this.#tokenRequest = null;
+    this.#hubToken = null;
+    this.#refreshing = null;
+    this.#renewFailures = 0;
     this.#ticket = null;
     this.#held.clear();
     const hub = this.#hub;

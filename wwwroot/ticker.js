@@ -6,7 +6,7 @@ import { State, StopReason, TickerConnection } from "./connection.js";
 import { Arrival, liveness } from "./quotes.js";
 import { SPARK_POINTS } from "./chart.js";
 import { CHART_POINTS } from "./pricechart.js";
-import { createView, describeConnection } from "./view.js";
+import { createView, describeConnection, explainError } from "./view.js";
 
 const DEFAULT_SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD"];
 const HUB_PATH = "hubs/ticker";
@@ -176,6 +176,17 @@ connection.on("quote", (quote, { arrival, missed }) => {
 
 connection.on("unrecovered", ({ symbols }) => view.showNotRecovered(symbols));
 
+// ---------- token renewal: in band on the live connection, shown in the footer ----------
+
+connection.on("renewed", ({ at, expiresAt }) => view.showTokenRenewal({ at: new Date(at), expiresAt: new Date(expiresAt) }));
+
+connection.on("error", ({ error, during }) => {
+  const next = during === "token refresh"
+    ? "The page reconnects with a new token."
+    : "The page tries again while the token lasts, and reconnects with a new one if it cannot.";
+  view.showTokenRenewal({ at: new Date(), failure: `The token could not be renewed: ${explainError(error)} ${next}` });
+});
+
 /**
  * Reads the quotes before `latest` from the server's history into the symbol's row: enough for a sparkline, or for
  * the chart when it is the selected one. Each depth is asked for once per subscription.
@@ -224,6 +235,7 @@ view.onConnect((key) => {
     return;
   }
   firstConnectOfSession = true;
+  view.clearTokenRenewal();
   connection.start(key);
 });
 

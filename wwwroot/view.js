@@ -88,6 +88,8 @@ export function createView(doc = document) {
     chartSymbol: $("chart-symbol"),
     gaps: $("gaps"),
     transport: $("transport"),
+    renewal: $("token-renewal"),
+    renewed: $("token-renewed"),
     rowTemplate: $("row-template"),
   };
   const win = doc.defaultView;
@@ -291,6 +293,28 @@ export function createView(doc = document) {
       ui.subscribe.disabled = !connected;
       for (const row of rows.values()) row.remove.disabled = !connected;
       ui.transport.textContent = transport;
+    },
+
+    /**
+     * The footer's note of the session's last token renewal: `failure` is null when the live connection took the new
+     * token in band (it expires at `expiresAt`), or else the error that made it fall back to reconnecting or retrying.
+     */
+    showTokenRenewal({ at, expiresAt = null, failure = null }) {
+      ui.renewal.hidden = false;
+      ui.renewed.dateTime = at.toISOString();
+      ui.renewed.dataset.state = failure === null ? "renewed" : "failed";
+      ui.renewed.textContent = `token ${failure === null ? "renewed" : "renewal failed"} ${formatTime(at)}`;
+      ui.renewed.title = failure === null
+        ? `The access token was renewed on the live connection, without reconnecting${expiresAt ? `; the new one expires at ${formatTime(expiresAt)}` : ""}.`
+        : failure;
+    },
+
+    /** A new session has not renewed its token yet. */
+    clearTokenRenewal() {
+      ui.renewal.hidden = true;
+      ui.renewed.textContent = "";
+      ui.renewed.removeAttribute("datetime");
+      delete ui.renewed.dataset.state;
     },
 
     showError(message) {

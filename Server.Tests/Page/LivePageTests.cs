@@ -150,23 +150,6 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
     }
 
     [ChromiumFact]
-    public async Task ShortLivedToken_IsReplacedWithNoVisibleError()
-    {
-        var app = _host.StartApp(a => a.Settings["Auth:TokenLifetime"] = "00:00:05");
-        var page = await _host.OpenAsync(app);
-        await page.ConnectAsync(TickerAppFactory.DemoKey);
-        await page.ExpectConnectedAsync();
-
-        // The page renews ahead of expiry (4 s into a 5 s token); by the third token the first one has expired.
-        await TaskTimeoutExtensions.WaitUntilAsync(() => page.TokenResponses.Count(s => s == 200) >= 3, TimeSpan.FromSeconds(20));
-
-        await page.ExpectConnectedAsync();
-        await page.ExpectPriceToMoveAsync("BTC-USD");
-        await Expect(page.Error).ToBeHiddenAsync();
-        Assert.DoesNotContain(page.TokenResponses, status => status != 200);
-    }
-
-    [ChromiumFact]
     public async Task ServerDropsTheConnection_PageReconnectsAndResumesWithTheSameToken()
     {
         var hubs = new ConnectionTracker();

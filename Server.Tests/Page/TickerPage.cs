@@ -62,6 +62,15 @@ public sealed class TickerPage : IAsyncDisposable
         }
     }
 
+    /// <summary>The text of every WebSocket frame received so far, in the order received.</summary>
+    public IReadOnlyList<string> Frames()
+    {
+        lock (_frames)
+        {
+            return [.. _frames];
+        }
+    }
+
     /// <summary>How many received frames contain <paramref name="text"/>.</summary>
     public int FramesContaining(string text)
     {

@@ -63,7 +63,8 @@ internal sealed class InstrumentPersistence(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await SaveAsync(exact: false, stoppingToken);
+                // A save runs to its end: cancelled halfway, it would leave the context's transaction behind.
+                await SaveAsync(exact: false, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

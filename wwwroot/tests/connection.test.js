@@ -1,7 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ErrorKind } from "../api.js";
-import { State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal } from "../connection.js";
+import {
+  ENTITLEMENT_REMOVED, State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal, normaliseRefresh, renewalMargin,
+} from "../connection.js";
 import {
   FakeApi, FakeClock, FakeFeed, FakeHub, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
 } from "./fakes.js";
@@ -14,6 +16,7 @@ function setup() {
   const api = new FakeApi();
   const feed = new FakeFeed();
   api.feed = feed;
+  api.clock = clock;
   const hubs = [];
   const startAnswers = [];
   const connection = new TickerConnection({
@@ -332,31 +335,92 @@ describe("reconnecting", () => {
 });
 
 describe("tokens", () => {
-  test("the token is renewed a fifth of its lifetime before expiry, without reconnecting", async () => {
+  test("a new token is asked for when a fifth of the lifetime is left, or for short tokens half or 3 s", () => {
+    assert.equal(renewalMargin(3_600_000), 60_000, "at most a minute");
+    assert.equal(renewalMargin(100_000), 20_000);
+    assert.equal(renewalMargin(10_000), 3_000);
+    assert.equal(renewalMargin(5_000), 2_500);
+    assert.equal(renewalMargin(1_000), 500);
+  });
+
+  test("the renewed token is handed to the live connection: no reconnect, no new ticket", async () => {
     const t = setup();
     t.api.lifetimeMs = 10_000;
+    const renewals = [];
+    t.connection.on("renewed", (event) => renewals.push(event));
     await connected(t);
+    const start = t.clock.now();
 
-    await t.clock.advance(7_999);
+    await t.clock.advance(6_999);
     assert.equal(t.api.count("token"), 1);
     await t.clock.advance(1);
 
     assert.equal(t.api.count("token"), 2);
+    assert.deepEqual(t.hub().calls("RefreshToken"), ["jwt-2"]);
+    assert.equal(t.hub().held, "jwt-2");
     assert.equal(t.api.count("ticket"), 1);
-    assert.equal(t.last().state, State.CONNECTED);
+    assert.equal(t.hubs.length, 1);
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED]);
+    assert.deepEqual(renewals, [{ at: start + 7_000, expiresAt: start + 17_000, removed: [] }]);
+    assert.deepEqual(t.clock.pending, [7_000], "the next renewal");
   });
 
-  test("the connection closed at expiry comes back with the renewed token", async () => {
+  test("a long session on short tokens keeps one connection and every quote", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 5_000;
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+
+    // The server's side: a quote every 100 ms, and the connection closed once the token it holds has expired.
+    for (let elapsed = 0; elapsed < 60_000; elapsed += 100) {
+      await t.clock.advance(100);
+      if (t.clock.now() >= t.api.expiresAt(t.hub().held)) t.hub().serverClose();
+      t.hub().push(t.feed.quote("BTC-USD"));
+    }
+
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED]);
+    assert.equal(t.api.count("ticket"), 1);
+    assert.equal(t.hub().calls("RefreshToken").length, 24); // every 2.5 s
+    assert.equal(t.quotes().length, 601);
+    assert.ok(t.quotes().every(([, , , , missed]) => missed === 0), "no gap");
+    assert.deepEqual(t.errors, []);
+  });
+
+  test("the hub refusing the renewed token falls back to reconnecting with a fresh token and ticket, and says why", async () => {
     const t = setup();
     t.api.lifetimeMs = 10_000;
     await connected(t);
-    await t.clock.advance(10_000);
+    await t.connection.subscribe(["BTC-USD"]);
+    t.hub().refreshAnswers.push(hubRefusal("RefreshToken", "RefreshToken refused; the connection keeps its token: the new token was issued from another API key."));
 
-    t.hub().serverClose();
-    await t.clock.advance(0);
+    await t.clock.advance(7_000);
 
-    assert.equal(t.last().state, State.CONNECTED);
-    assert.deepEqual(t.api.calls.at(-1), ["ticket", "jwt-2"]);
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED, State.RECONNECTING, State.CONNECTED]);
+    const reconnecting = t.states[2];
+    assert.equal(reconnecting.retryAt, reconnecting.at, "at once");
+    assert.match(reconnecting.error.message, /did not take its renewed token \(RefreshToken refused; .* another API key\.\); reconnecting with a new one\./);
+    assert.deepEqual(t.errors.map((e) => e.during), ["token refresh"]);
+    assert.deepEqual(t.api.calls.filter(([name]) => name !== "history"), [
+      ["token", "stk_key"], ["ticket", "jwt-1"], ["token", "stk_key"], ["token", "stk_key"], ["ticket", "jwt-3"],
+    ]);
+    assert.equal(t.hub().held, "jwt-3");
+    assert.deepEqual(t.hub().calls("Resume"), [[{ Symbol: "BTC-USD", Sequence: 1 }]]);
+  });
+
+  test("a refresh refused because the key was revoked ends the session as revoked", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    t.hub().refreshAnswers.push(hubRefusal("RefreshToken", "RefreshToken refused; the connection keeps its token: the token has been revoked."));
+    t.api.tokenAnswers.push(undefined, refusedKey()); // the renewal's token, then the reconnect's
+
+    await t.clock.advance(7_000);
+
+    assert.equal(t.last().state, State.DISCONNECTED);
+    assert.equal(t.last().reason, StopReason.REVOKED);
+    assert.equal(t.last().error.kind, ErrorKind.REFUSED);
+    assert.equal(t.hub().state, "Disconnected");
+    assert.deepEqual(t.clock.pending, []);
   });
 
   test("a renewal refused for the key ends the session as revoked", async () => {
@@ -365,24 +429,125 @@ describe("tokens", () => {
     await connected(t);
     t.api.tokenAnswers.push(refusedKey());
 
-    await t.clock.advance(8_000);
+    await t.clock.advance(7_000);
 
     assert.equal(t.last().state, State.DISCONNECTED);
     assert.equal(t.last().reason, StopReason.REVOKED);
     assert.equal(t.hub().state, "Disconnected");
+    assert.deepEqual(t.hub().calls("RefreshToken"), []);
   });
 
-  test("a renewal that fails for another reason is reported and leaves the connection up", async () => {
+  test("a token request that fails is tried again while the connection's token lasts, and the connection stays up", async () => {
     const t = setup();
     t.api.lifetimeMs = 10_000;
     await connected(t);
-    t.api.tokenAnswers.push(unreachable());
+    t.api.tokenAnswers.push(unreachable(), unreachable());
 
-    await t.clock.advance(8_000);
-
-    assert.equal(t.last().state, State.CONNECTED);
+    await t.clock.advance(7_000);
     assert.equal(t.errors.length, 1);
     assert.equal(t.errors[0].during, "token renewal");
+    assert.deepEqual(t.clock.pending, [delay(0)]);
+    await t.clock.advance(delay(0));
+    assert.deepEqual(t.clock.pending, [delay(1)]);
+    await t.clock.advance(delay(1));
+
+    assert.equal(t.api.count("token"), 4);
+    assert.deepEqual(t.hub().calls("RefreshToken"), ["jwt-2"]);
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED]);
+  });
+
+  test("with no token to be had before expiry, the close at expiry reconnects with a fresh one", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    t.api.tokenAnswers.push(rateLimited(30_000));
+
+    await t.clock.advance(7_000);
+    assert.deepEqual(t.clock.pending, [], "Retry-After is past the token's expiry: nothing more before it");
+    await t.clock.advance(3_000);
+    t.hub().serverClose();
+    await t.clock.advance(0);
+
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.deepEqual(t.api.calls.slice(-2), [["token", "stk_key"], ["ticket", "jwt-2"]]);
+  });
+
+  test("subscriptions the renewed token no longer allows are dropped with a reason", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    const renewals = [];
+    t.connection.on("renewed", (event) => renewals.push(event));
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD", "ETH-USD"]);
+    t.hub().removedOnRefresh.push("ETH-USD", "NEVER-HELD");
+
+    await t.clock.advance(7_000);
+    t.hub().push(t.feed.quote("ETH-USD"));
+
+    assert.deepEqual(t.connection.symbols, ["BTC-USD"]);
+    assert.deepEqual(t.log.at(-1), ["unsubscribed", ENTITLEMENT_REMOVED, "ETH-USD"]);
+    assert.deepEqual(renewals.map((r) => r.removed), [["ETH-USD"]]);
+  });
+
+  test("a close while RefreshToken is in flight is no refusal: the reconnect uses the renewed token", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    t.hub().duringInvoke = (method) => {
+      if (method === "RefreshToken") t.hub().serverClose();
+    };
+
+    await t.clock.advance(7_000);
+    t.hub().duringInvoke = null;
+
+    assert.deepEqual(t.errors, []);
+    assert.equal(t.last().state, State.CONNECTED);
+    assert.deepEqual(t.api.calls.slice(-2), [["token", "stk_key"], ["ticket", "jwt-2"]]);
+  });
+
+  test("a token the HTTP API asks for while a renewal is in flight is the same request, handed over once", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    let answer;
+    t.api.tokenAnswers.push(new Promise((resolve) => { answer = resolve; }));
+    await t.clock.advance(7_000);
+
+    const token = t.connection.accessToken();
+    answer({ accessToken: "jwt-new", lifetimeMs: 10_000 });
+
+    assert.equal(await token, "jwt-new");
+    await settle();
+    assert.equal(t.api.count("token"), 2);
+    assert.deepEqual(t.hub().calls("RefreshToken"), ["jwt-new"]);
+  });
+
+  test("stop() during a renewal: nothing is handed over and nothing reconnects", async () => {
+    const t = setup();
+    t.api.lifetimeMs = 10_000;
+    await connected(t);
+    let stopping = null;
+    t.hub().duringInvoke = (method) => {
+      if (method === "RefreshToken") stopping = t.connection.stop();
+    };
+
+    await t.clock.advance(7_000);
+    await stopping;
+    await t.clock.advance(60_000);
+
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED, State.DISCONNECTED]);
+    assert.equal(t.last().reason, StopReason.STOPPED);
+    assert.deepEqual(t.errors, []);
+    assert.equal(t.api.count("ticket"), 1);
+  });
+
+  test("a MessagePack refresh answer reads like the JSON one", () => {
+    const at = new Date("2026-11-22T10:00:05Z");
+    assert.deepEqual(normaliseRefresh({ ExpiresAt: [at, 0], Symbols: ["btc-usd"], Removed: ["ETH-USD"] }),
+      { expiresAt: at, symbols: ["BTC-USD"], removed: ["ETH-USD"] });
+    assert.deepEqual(normaliseRefresh({ expiresAt: "2026-11-22T10:00:05+00:00", symbols: ["*"], removed: [] }),
+      { expiresAt: at, symbols: ["*"], removed: [] });
+    assert.deepEqual(normaliseRefresh(null), { expiresAt: null, symbols: [], removed: [] });
   });
 });
 

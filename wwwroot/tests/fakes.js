@@ -55,13 +55,23 @@ export class FakeApi {
   ticketAnswers = [];
   lifetimeMs = 3_600_000;
   feed = null; // a FakeFeed, whose kept quotes history() serves
+  clock = null; // a FakeClock, to know when each token expires
   #issued = 0;
+  #expiries = new Map();
 
   async token(apiKey) {
     this.calls.push(["token", apiKey]);
     const answer = this.tokenAnswers.shift();
     if (answer instanceof Error) throw answer;
-    return answer ?? { accessToken: `jwt-${++this.#issued}`, lifetimeMs: this.lifetimeMs, symbols: ["*"] };
+    if (answer) return answer;
+    const accessToken = `jwt-${++this.#issued}`;
+    if (this.clock) this.#expiries.set(accessToken, this.clock.now() + this.lifetimeMs);
+    return { accessToken, lifetimeMs: this.lifetimeMs, symbols: ["*"] };
+  }
+
+  /** When a token this API issued expires, on the clock's time. */
+  expiresAt(accessToken) {
+    return this.#expiries.get(accessToken);
   }
 
   async ticket(accessToken) {
@@ -143,6 +153,9 @@ export class FakeHub {
   credentials = [];
   refused = new Map(); // symbol -> reason the hub gives
   empty = new Set(); // symbols with no quote yet: Subscribe returns nothing for them
+  refreshAnswers = []; // errors the hub's RefreshToken throws, one per call, before it takes tokens again
+  removedOnRefresh = []; // symbols the next RefreshToken that succeeds says it unsubscribed
+  held = null; // the access token the connection holds: the ticket's, then each one RefreshToken took
   duringInvoke = null; // runs while a call is in flight, e.g. to push a quote before Subscribe returns
   #handlers = new Map();
   #closeHandlers = [];
@@ -164,7 +177,9 @@ export class FakeHub {
     this.credentials.push(await this.accessTokenFactory());
     const answer = this.startAnswers.shift();
     if (answer instanceof Error) throw answer;
-    this.credentials.push(await this.accessTokenFactory());
+    const ticket = await this.accessTokenFactory();
+    this.credentials.push(ticket);
+    this.held = String(ticket).replace(/^tkt-for-/, "");
     this.state = "Connected";
   }
 
@@ -193,6 +208,15 @@ export class FakeHub {
       // As the hub does: join first, so quotes pushed while it reads the history may also be in its answer.
       this.duringInvoke?.(method, args);
       return args.map(({ Symbol: symbol, Sequence: sequence }) => this.feed.recovery(symbol, sequence));
+    }
+    if (method === "RefreshToken") {
+      this.duringInvoke?.(method, args);
+      if (this.state !== "Connected") throw new Error("Invocation canceled due to the underlying connection being closed.");
+      const answer = this.refreshAnswers.shift();
+      if (answer instanceof Error) throw answer;
+      this.held = args;
+      const removed = this.removedOnRefresh.splice(0);
+      return { expiresAt: "2026-11-22T10:00:05+00:00", symbols: ["*"], removed };
     }
     this.duringInvoke?.(method, args);
     return undefined;
