@@ -8,6 +8,7 @@ using SignalRTicker.Server.Tests.Fixtures;
 namespace SignalRTicker.Server.Tests.Cluster;
 
 /// <summary>Three nodes sharing one Redis behave as one gateway: keys, tokens, tickets, quotes, revocations and caps.</summary>
+[Collection(ClusterSerial.Name)]
 public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixture<ThreeNodeCluster>
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);

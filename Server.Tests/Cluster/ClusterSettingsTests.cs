@@ -3,6 +3,7 @@ using ServerProcess = SignalRTicker.Server.Tests.Startup.ServerProcess;
 namespace SignalRTicker.Server.Tests.Cluster;
 
 /// <summary>A cluster needs a database its nodes share: Redis without it is refused at start, naming both keys.</summary>
+[Collection(ClusterSerial.Name)]
 public sealed class ClusterSettingsTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace SignalRTicker.Server.Tests.Cluster;
 /// The simulator runs on one node; when that node dies without a word (killed, so it never gives its lease up),
 /// another takes over within 5 seconds, carrying on each instrument's sequence and price.
 /// </summary>
+[Collection(ClusterSerial.Name)]
 public sealed class LeaderFailoverTests : IAsyncLifetime
 {
     private static readonly TimeSpan Takeover = TimeSpan.FromSeconds(5);

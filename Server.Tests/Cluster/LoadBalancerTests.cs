@@ -11,6 +11,7 @@ namespace SignalRTicker.Server.Tests.Cluster;
 /// negotiation (one WebSocket request per connection, so any node can take it), and a sticky upstream (ip_hash) for
 /// clients that negotiate, whose later requests must reach the node that negotiated.
 /// </summary>
+[Collection(ClusterSerial.Name)]
 public sealed class LoadBalancerTests : IAsyncLifetime
 {
     private readonly RedisServer _redis = new();

@@ -10,6 +10,7 @@ namespace SignalRTicker.Server.Tests.Cluster;
 /// fed, health degrades with the reason, work that needs Redis is refused with a 503, and everything recovers by
 /// itself, with no sequence given twice.
 /// </summary>
+[Collection(ClusterSerial.Name)]
 public sealed class RedisOutageTests : IAsyncLifetime
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(20);
