@@ -71,6 +71,7 @@ internal sealed class ClusterChannels(
         }
     }
 
+    /// <summary>Stops a retry still waiting for Redis; the subscriptions end with the multiplexer.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
@@ -80,13 +81,6 @@ internal sealed class ClusterChannels(
 
         await _stopping.CancelAsync();
         await _retry;
-        foreach (var queue in new[] { _control, _quotes })
-        {
-            if (queue is not null && redis.IsConnected)
-            {
-                await queue.UnsubscribeAsync();
-            }
-        }
     }
 
     public void Dispose()
