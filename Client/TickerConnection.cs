@@ -488,6 +488,12 @@ public sealed partial class TickerConnection : IAsyncDisposable
                 continue;
             }
 
+            if (ReferenceEquals(token, held))
+            {
+                // Woken a moment before the token was due by the clock (timers and clocks tick apart): not yet.
+                continue;
+            }
+
             if (await RefreshAsync(token, held, cancellationToken).ConfigureAwait(false) is { } reconnect)
             {
                 return reconnect;
