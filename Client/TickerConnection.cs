@@ -33,8 +33,6 @@ public sealed partial class TickerConnection : IAsyncDisposable
     /// <summary>The reason given when a reconnect finds a symbol no longer listed for the key.</summary>
     public const string VanishedReason = "no longer available to this key (removed, or no longer entitled) while disconnected";
 
-    /// <summary>The reason given for subscriptions a token refresh ended: the key may no longer see those symbols (the server's own words for it).</summary>
-    public const string EntitlementRemovedReason = "entitlement removed";
 
     /// <summary>How SignalR's client begins the error of a call in flight when the server closes the connection with an error.</summary>
     private const string ServerClosedPrefix = "The server closed the connection";
@@ -144,7 +142,7 @@ public sealed partial class TickerConnection : IAsyncDisposable
     /// <summary>
     /// The live connection took a new token in band instead of reconnecting: when the server now closes it (unless
     /// refreshed again), the symbols the key may see, and the subscriptions the refresh ended because the key may no
-    /// longer see them (those are also raised as <see cref="Unsubscribed"/>, reason <see cref="EntitlementRemovedReason"/>).
+    /// longer see them (those are also raised as <see cref="Unsubscribed"/>, reason <see cref="UnsubscribedReasons.EntitlementRemoved"/>).
     /// </summary>
     public event Action<RefreshResult>? TokenRefreshed;
 
@@ -534,7 +532,7 @@ public sealed partial class TickerConnection : IAsyncDisposable
         ClientLog.TokenRefreshed(_logger, result.ExpiresAt);
         if (result.Removed is { Length: > 0 } removed)
         {
-            EndSubscriptions(removed, EntitlementRemovedReason);
+            EndSubscriptions(removed, UnsubscribedReasons.EntitlementRemoved);
         }
 
         TokenRefreshed?.Invoke(result);
