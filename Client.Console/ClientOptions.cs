@@ -100,7 +100,8 @@ public static class ClientCommandLine
         ArgumentNullException.ThrowIfNull(publish);
         var root = new RootCommand(
             "Watch live prices from a SignalRTicker server: exchanges an API key for a token, subscribes to symbols, " +
-            "and keeps the feed alive across reconnects and token expiry. Shows bid and ask when the source gives them, " +
+            "and keeps the feed alive: it hands the connection a new token before the old one expires, without reconnecting, " +
+            "and reconnects with backoff (resuming where it was) after a drop. Shows bid and ask when the source gives them, " +
             "marks symbols whose upstream feed is down as stale, and says when the server ends a subscription or when " +
             "quotes missed during a reconnect could not be recovered. To push prices in, see: ticker-client publish --help.\n\n" +
             ExitCodes.Help)

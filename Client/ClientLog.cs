@@ -34,4 +34,13 @@ internal static partial class ClientLog
 
     [LoggerMessage(9009, LogLevel.Warning, "The connection went away with a batch of {QuoteCount} quotes in flight ({Reason}); it is sent again after reconnecting", EventName = "PublishInterrupted")]
     public static partial void PublishInterrupted(ILogger logger, int quoteCount, string reason);
+
+    [LoggerMessage(9010, LogLevel.Information, "Token refreshed in band; the server now keeps the connection until {ExpiresAt}", EventName = "TokenRefreshed")]
+    public static partial void TokenRefreshed(ILogger logger, DateTimeOffset expiresAt);
+
+    [LoggerMessage(9011, LogLevel.Warning, "The server refused the token refresh: {Reason}", EventName = "TokenRefreshRefused")]
+    public static partial void TokenRefreshRefused(ILogger logger, string reason);
+
+    [LoggerMessage(9012, LogLevel.Warning, "The token refresh did not complete ({Reason}); reconnecting", EventName = "TokenRefreshLost")]
+    public static partial void TokenRefreshLost(ILogger logger, string reason);
 }

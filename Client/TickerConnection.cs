@@ -13,10 +13,11 @@ using SignalRTicker.Contracts;
 namespace SignalRTicker.Client;
 
 /// <summary>
-/// A live feed of quotes that keeps itself alive: exchanges the API key for a token (and refreshes it before it
-/// expires), connects over WebSockets with the token as a Bearer header, subscribes, and after any drop or close
-/// reconnects with backoff and resumes each symbol from the last sequence it had, so a short drop loses nothing the
-/// server's history still holds. Quotes arrive in sequence order per symbol; repeats are dropped, quotes truly lost are
+/// A live feed of quotes that keeps itself alive: exchanges the API key for a token, connects over WebSockets with the
+/// token as a Bearer header, subscribes, and hands the live connection a new token before the one it holds expires
+/// (the hub's <c>RefreshToken</c>), so a long session stays one connection. After any drop or close it reconnects with
+/// backoff and resumes each symbol from the last sequence it had, so a short drop loses nothing the server's history
+/// still holds. Quotes arrive in sequence order per symbol; repeats are dropped, quotes truly lost are
 /// counted as gaps, and a server whose sequences began again is followed. The same connection publishes quotes
 /// (<see cref="PublishAsync"/>) and reads the HTTP API with its token. It fails for good only with a
 /// <see cref="TickerClientException"/>.
@@ -32,6 +33,7 @@ public sealed partial class TickerConnection : IAsyncDisposable
     /// <summary>The reason given when a reconnect finds a symbol no longer listed for the key.</summary>
     public const string VanishedReason = "no longer available to this key (removed, or no longer entitled) while disconnected";
 
+
     /// <summary>How SignalR's client begins the error of a call in flight when the server closes the connection with an error.</summary>
     private const string ServerClosedPrefix = "The server closed the connection";
 
@@ -39,6 +41,9 @@ public sealed partial class TickerConnection : IAsyncDisposable
     private const int MaxClosedAttempts = 3;
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long after the held token's expiry a token refresh may stay unanswered before the connection is made again.</summary>
+    private static readonly TimeSpan RefreshGrace = TimeSpan.FromSeconds(5);
 
     private readonly TickerConnectionOptions _options;
     private readonly TokenClient _tokens;
@@ -54,7 +59,11 @@ public sealed partial class TickerConnection : IAsyncDisposable
     private TaskCompletionSource _connected = NewConnectedSource();
     private TaskCompletionSource<Exception?> _closed = NewClosedSource();
     private CancellationToken _runCancellation;
-    private int _reconnects, _tokensIssued, _running;
+
+    /// <summary>The token the live connection holds: the one it connected with, or the last it took in band.</summary>
+    private AccessToken? _held;
+
+    private int _reconnects, _tokensIssued, _tokensRefreshed, _running;
 
     /// <param name="options">Where to connect, the key, the symbols, and the retry limits.</param>
     /// <param name="http">Sends the token requests; not disposed here. One for the life of the process, or from <c>IHttpClientFactory</c>.</param>
@@ -85,8 +94,14 @@ public sealed partial class TickerConnection : IAsyncDisposable
             .WithUrl(new Uri(options.BaseAddress, options.HubPath), http =>
             {
                 http.Transports = HttpTransportType.WebSockets;
-                // Called on every (re)connect: the cached token while fresh, else a new one.
-                http.AccessTokenProvider = async () => (await _tokens.GetAsync(_runCancellation).ConfigureAwait(false)).Value;
+                // Called on every (re)connect: the cached token while fresh, else a new one. Over WebSockets the server
+                // sees a token only here; afterwards the connection holds it until it takes a new one in band.
+                http.AccessTokenProvider = async () =>
+                {
+                    var token = await _tokens.GetAsync(_runCancellation).ConfigureAwait(false);
+                    Volatile.Write(ref _held, token);
+                    return token.Value;
+                };
             });
         builder.Services.AddSingleton(loggerFactory);
         _ = options.Protocol switch
@@ -125,6 +140,13 @@ public sealed partial class TickerConnection : IAsyncDisposable
     public event Action<AccessToken>? TokenIssued;
 
     /// <summary>
+    /// The live connection took a new token in band instead of reconnecting: when the server now closes it (unless
+    /// refreshed again), the symbols the key may see, and the subscriptions the refresh ended because the key may no
+    /// longer see them (those are also raised as <see cref="Unsubscribed"/>, reason <see cref="UnsubscribedReasons.EntitlementRemoved"/>).
+    /// </summary>
+    public event Action<RefreshResult>? TokenRefreshed;
+
+    /// <summary>
     /// The server ended subscriptions (the key lost the entitlement, or the instrument was removed), or after a reconnect
     /// a symbol was no longer available. Those symbols are dropped from <see cref="Symbols"/> and not subscribed again.
     /// </summary>
@@ -154,7 +176,8 @@ public sealed partial class TickerConnection : IAsyncDisposable
     /// <summary>Counters since this connection was created; safe to read from any thread.</summary>
     public TickerConnectionStats Stats => new(
         _sequencer.Quotes, _sequencer.Duplicates, _sequencer.Gaps, _sequencer.Missed,
-        Volatile.Read(ref _reconnects), Volatile.Read(ref _tokensIssued), _sequencer.Recovered, _sequencer.NotRecovered);
+        Volatile.Read(ref _reconnects), Volatile.Read(ref _tokensIssued), _sequencer.Recovered, _sequencer.NotRecovered,
+        Volatile.Read(ref _tokensRefreshed));
 
     /// <summary>
     /// Connects and keeps the feed alive until <paramref name="cancellationToken"/> is cancelled (then it disconnects
@@ -429,43 +452,136 @@ public sealed partial class TickerConnection : IAsyncDisposable
         Unsubscribed?.Invoke(new SymbolsUnsubscribed(symbols, reason));
     }
 
-    /// <summary>Refreshes the token ahead of expiry while connected; returns why the connection closed.</summary>
+    /// <summary>
+    /// Hands the live connection a new token before the one it holds expires, again and again; returns why the
+    /// connection closed, or why it has to be made again.
+    /// </summary>
     private async Task<Exception?> KeepAliveAsync(CancellationToken cancellationToken)
     {
         var closed = _closed.Task;
         while (true)
         {
-            var refreshAt = _tokens.Current?.RefreshAt ?? _time.GetUtcNow();
-            var wait = refreshAt - _time.GetUtcNow();
-            using var refreshDue = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var timer = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, refreshDue.Token);
-            if (await Task.WhenAny(closed, timer).ConfigureAwait(false) == closed)
+            var held = Volatile.Read(ref _held);
+            if (await ClosedFirstAsync(closed, Until(held?.RefreshAt), cancellationToken).ConfigureAwait(false))
             {
-                await refreshDue.CancelAsync().ConfigureAwait(false);
                 return await closed.ConfigureAwait(false);
             }
 
-            await timer.ConfigureAwait(false); // throws if the caller cancelled
+            AccessToken token;
             try
             {
-                // A fresh token now means the reconnect after the server closes the connection at expiry needs no round trip.
-                await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+                token = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
+                // The token endpoint is down or busy: the connection's token is good a while longer, so ask again
+                // later; should the server close the connection at expiry meanwhile, it is made again as after any close.
                 var retryIn = ex is RateLimitedException { RetryAfter: { } asked } ? asked : _options.InitialRetryDelay * 4;
                 ClientLog.TokenRefreshFailed(_logger, (long)retryIn.TotalMilliseconds, ex);
-                _tokens.Invalidate();
-                var retry = Task.Delay(retryIn, _time, cancellationToken);
-                if (await Task.WhenAny(closed, retry).ConfigureAwait(false) == closed)
+                if (await ClosedFirstAsync(closed, retryIn, cancellationToken).ConfigureAwait(false))
                 {
                     return await closed.ConfigureAwait(false);
                 }
 
-                await retry.ConfigureAwait(false);
+                continue;
+            }
+
+            if (ReferenceEquals(token, held))
+            {
+                // Woken a moment before the token was due by the clock (timers and clocks tick apart): not yet.
+                continue;
+            }
+
+            if (await RefreshAsync(token, held, cancellationToken).ConfigureAwait(false) is { } reconnect)
+            {
+                return reconnect;
             }
         }
     }
+
+    /// <summary>
+    /// Hands the live connection <paramref name="token"/> through the hub's <c>RefreshToken</c>; null when it took it,
+    /// else why the connection has to be made again (it has been stopped).
+    /// </summary>
+    /// <exception cref="TickerClientException">The server refused the refresh, and then the key (revoked or deleted).</exception>
+    private async Task<Exception?> RefreshAsync(AccessToken token, AccessToken? held, CancellationToken cancellationToken)
+    {
+        // By the time the held token has expired the server has closed the connection, and the call has failed with
+        // it; a server that neither answers nor closes is given up on a little later.
+        using var unanswered = new CancellationTokenSource(Until(held?.ExpiresAt) + RefreshGrace, _time);
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, unanswered.Token);
+        RefreshResult result;
+        try
+        {
+            result = await _hub.InvokeAsync<RefreshResult>(nameof(ITickerHub.RefreshToken), token.Value, call.Token).ConfigureAwait(false)
+                ?? throw new HubException("RefreshToken answered nothing.");
+        }
+        catch (HubException ex) when (!ex.Message.StartsWith(ServerClosedPrefix, StringComparison.Ordinal))
+        {
+            return await RefreshRefusedAsync(HubMessage(ex), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HubException || IsLostConnection(ex)))
+        {
+            ClientLog.TokenRefreshLost(_logger, Describe(ex));
+            await StopHubAsync().ConfigureAwait(false);
+            return ex;
+        }
+
+        Volatile.Write(ref _held, token);
+        Interlocked.Increment(ref _tokensRefreshed);
+        ClientLog.TokenRefreshed(_logger, result.ExpiresAt);
+        if (result.Removed is { Length: > 0 } removed)
+        {
+            EndSubscriptions(removed, UnsubscribedReasons.EntitlementRemoved);
+        }
+
+        TokenRefreshed?.Invoke(result);
+        return null;
+    }
+
+    /// <summary>
+    /// The server refused the new token, and the token endpoint says what that means: when it refuses the key too
+    /// (revoked, deleted) the connection stops for good; when it still issues tokens, the refusal was the token's
+    /// alone, and a connection made again with a new token goes on (resuming, so nothing is lost).
+    /// </summary>
+    private async Task<Exception> RefreshRefusedAsync(string reason, CancellationToken cancellationToken)
+    {
+        ClientLog.TokenRefreshRefused(_logger, reason);
+        _tokens.Invalidate();
+        try
+        {
+            await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TickerClientException refused)
+        {
+            throw new TickerClientException(refused.Failure, $"{refused.Message} (It had just refused the connection's token refresh: {reason})", refused);
+        }
+        catch (HttpRequestException)
+        {
+            // The endpoint cannot say now; the reconnect asks again, with backoff.
+        }
+
+        await StopHubAsync().ConfigureAwait(false);
+        return new HubException($"the server refused the token refresh: {reason}");
+    }
+
+    /// <summary>Waits <paramref name="delay"/> on the connection's clock; true when the connection closed first.</summary>
+    private async Task<bool> ClosedFirstAsync(Task<Exception?> closed, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(delay, _time, waiting.Token);
+        if (await Task.WhenAny(closed, timer).ConfigureAwait(false) == closed)
+        {
+            await waiting.CancelAsync().ConfigureAwait(false);
+            return true;
+        }
+
+        await timer.ConfigureAwait(false); // throws if the caller cancelled
+        return false;
+    }
+
+    /// <summary>How long from now until <paramref name="at"/>; zero when it has passed or is unknown.</summary>
+    private TimeSpan Until(DateTimeOffset? at) => at is { } when && when > _time.GetUtcNow() ? when - _time.GetUtcNow() : TimeSpan.Zero;
 
     private bool IsTransient(Exception ex, CancellationToken cancellationToken)
     {

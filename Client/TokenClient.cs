@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using SignalRTicker.Contracts;
 
 namespace SignalRTicker.Client;
 
@@ -89,7 +90,7 @@ public sealed class TokenClient : IDisposable
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false)
             ?? throw new HttpRequestException("The token endpoint returned an empty body.");
-        var token = new AccessToken(body.AccessToken, issuedAt, issuedAt + TimeSpan.FromSeconds(body.ExpiresIn));
+        var token = AccessToken.Issued(body, issuedAt);
         Volatile.Write(ref _current, token);
         TokenIssued?.Invoke(token);
         return token;
@@ -105,8 +106,4 @@ public sealed class TokenClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
-
-    private sealed record TokenRequest(string ApiKey);
-
-    private sealed record TokenResponse(string AccessToken, string TokenType, long ExpiresIn);
 }

@@ -8,7 +8,8 @@ namespace SignalRTicker.ConsoleClient.Views;
 /// One JSON quote per line on <paramref name="output"/> (the contract's camelCase shape, with <c>bid</c> and <c>ask</c>
 /// when the source gives them), for piping into other tools. Notices about the data go to <paramref name="errors"/>
 /// as <c>ticker-client: ...</c> lines, so the output stays quotes only: a symbol turning stale or live, subscriptions
-/// the server ended, and quotes a reconnect could not recover; with <paramref name="verbose"/>, connection changes too.
+/// the server ended, and quotes a reconnect could not recover; with <paramref name="verbose"/>, connection changes,
+/// tokens issued and tokens the live connection took without reconnecting too.
 /// </summary>
 public sealed class JsonLinesView(TextWriter output, TextWriter errors, bool verbose = false) : IQuoteView
 {
@@ -22,6 +23,7 @@ public sealed class JsonLinesView(TextWriter output, TextWriter errors, bool ver
         connection.QuoteReceived += Write;
         connection.StateChanged += Report;
         connection.TokenIssued += Report;
+        connection.TokenRefreshed += Report;
         connection.Unsubscribed += Report;
         connection.NotRecovered += Report;
         stale.Changed += Report;
@@ -34,6 +36,7 @@ public sealed class JsonLinesView(TextWriter output, TextWriter errors, bool ver
             connection.QuoteReceived -= Write;
             connection.StateChanged -= Report;
             connection.TokenIssued -= Report;
+            connection.TokenRefreshed -= Report;
             connection.Unsubscribed -= Report;
             connection.NotRecovered -= Report;
             stale.Changed -= Report;
@@ -71,6 +74,14 @@ public sealed class JsonLinesView(TextWriter output, TextWriter errors, bool ver
         if (verbose)
         {
             Notice($"token issued, valid until {token.ExpiresAt:O}");
+        }
+    }
+
+    private void Report(RefreshResult refreshed)
+    {
+        if (verbose)
+        {
+            Notice(StatusText.Describe(refreshed));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SignalRTicker.Client;
+using SignalRTicker.Contracts;
 
 namespace SignalRTicker.ConsoleClient.Views;
 
@@ -32,6 +33,13 @@ public static class StatusText
         ArgumentNullException.ThrowIfNull(lost);
         return string.Create(CultureInfo.InvariantCulture,
             $"{lost.Symbol} not recovered after reconnecting: {lost.Lost} quotes lost (sequences {lost.LastSequence + 1} to {lost.ResumedAt - 1}); resumed at {lost.ResumedAt}");
+    }
+
+    public static string Describe(RefreshResult refreshed)
+    {
+        ArgumentNullException.ThrowIfNull(refreshed);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"token refreshed without reconnecting; the server keeps the connection until {refreshed.ExpiresAt:O}");
     }
 
     public static string DescribeStale(string symbol, bool stale) =>

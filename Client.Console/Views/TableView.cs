@@ -117,7 +117,7 @@ public sealed class TableView(IAnsiConsole console, TickerConnectionOptions opti
         table.Caption = new TableTitle(string.Create(CultureInfo.InvariantCulture,
             $"[grey]quotes[/] {stats.QuotesReceived:N0}  [grey]gaps[/] {stats.Gaps:N0} ({stats.MissedQuotes:N0} missed)  " +
             $"[grey]recovered[/] {stats.RecoveredQuotes:N0}  [grey]duplicates[/] {stats.Duplicates:N0}  [grey]reconnects[/] {stats.Reconnects:N0}  " +
-            $"[grey]tokens[/] {stats.TokensIssued:N0}  [grey]Ctrl+C to quit[/]"));
+            $"[grey]tokens[/] {stats.TokensIssued:N0}  [grey]refreshed in band[/] {stats.TokensRefreshed:N0}  [grey]Ctrl+C to quit[/]"));
         return new Rows(new Markup(Describe(status)), table);
     }
 

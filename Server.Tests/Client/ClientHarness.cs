@@ -14,6 +14,7 @@ public sealed class ClientHarness : IAsyncDisposable
     private readonly Channel<AccessToken> _tokens = Channel.CreateUnbounded<AccessToken>();
     private readonly Channel<SymbolsUnsubscribed> _unsubscribed = Channel.CreateUnbounded<SymbolsUnsubscribed>();
     private readonly Channel<SymbolNotRecovered> _notRecovered = Channel.CreateUnbounded<SymbolNotRecovered>();
+    private readonly Channel<RefreshResult> _refreshed = Channel.CreateUnbounded<RefreshResult>();
     private readonly ConcurrentQueue<TickerConnectionStatus> _history = new();
 
     /// <param name="options">The connection's options; <see cref="Options"/> makes ones with short retry delays.</param>
@@ -32,6 +33,7 @@ public sealed class ClientHarness : IAsyncDisposable
         Connection.TokenIssued += token => _tokens.Writer.TryWrite(token);
         Connection.Unsubscribed += ended => _unsubscribed.Writer.TryWrite(ended);
         Connection.NotRecovered += lost => _notRecovered.Writer.TryWrite(lost);
+        Connection.TokenRefreshed += refreshed => _refreshed.Writer.TryWrite(refreshed);
         Run = Connection.RunAsync(_stop.Token);
     }
 
@@ -63,6 +65,20 @@ public sealed class ClientHarness : IAsyncDisposable
     public Task<SymbolsUnsubscribed> NextUnsubscribedAsync() => ReadUntilAsync(_unsubscribed, _ => true);
 
     public Task<SymbolNotRecovered> NextNotRecoveredAsync() => ReadUntilAsync(_notRecovered, _ => true);
+
+    public Task<RefreshResult> NextRefreshAsync() => ReadUntilAsync(_refreshed, _ => true);
+
+    /// <summary>In-band token refreshes that have happened and not been read yet.</summary>
+    public List<RefreshResult> DrainRefreshes()
+    {
+        var refreshes = new List<RefreshResult>();
+        while (_refreshed.Reader.TryRead(out var refreshed))
+        {
+            refreshes.Add(refreshed);
+        }
+
+        return refreshes;
+    }
 
     /// <summary>Quotes that have arrived and not been read yet.</summary>
     public List<Quote> DrainQuotes()

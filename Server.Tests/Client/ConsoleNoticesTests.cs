@@ -4,7 +4,6 @@ using SignalRTicker.Client;
 using SignalRTicker.ConsoleClient;
 using SignalRTicker.ConsoleClient.Views;
 using SignalRTicker.Server.Instruments;
-using Spectre.Console;
 
 namespace SignalRTicker.Server.Tests.Client;
 
@@ -90,14 +89,7 @@ public sealed class ConsoleNoticesTests : IAsyncLifetime
         await using var client = new ClientHarness(options);
         await client.NextStateAsync(TickerConnectionState.Connected);
         using var screen = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(screen),
-        });
-        console.Profile.Width = 200;
+        var console = TestConsole.Create(screen);
         var stale = new StaleWatch(client.Connection, TimeSpan.FromMilliseconds(100));
         var staleSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         stale.Changed += (symbol, isStale) =>

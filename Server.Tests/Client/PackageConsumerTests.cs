@@ -142,8 +142,14 @@ public sealed class PackageConsumerTests : IAsyncLifetime
             var printed = 0;
             ticker.QuoteReceived += (Quote quote) =>
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{quote.Symbol} {quote.Price} {quote.Sequence}"));
-                if (Interlocked.Increment(ref printed) == 3)
+                // Quotes raised after the third, before the cancellation has stopped the connection, are not printed.
+                var count = Interlocked.Increment(ref printed);
+                if (count <= 3)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{quote.Symbol} {quote.Price} {quote.Sequence}"));
+                }
+
+                if (count == 3)
                 {
                     enough.Cancel();
                 }

@@ -42,6 +42,17 @@ public sealed class ProcessLines
         throw new InvalidOperationException($"The output ended without a matching line; read:\n{string.Join('\n', _read)}");
     }
 
+    /// <summary>Takes every line that has arrived without waiting; returns all lines read so far, those included.</summary>
+    public IReadOnlyList<string> ReadAvailable()
+    {
+        while (_lines.Reader.TryRead(out var line))
+        {
+            _read.Add(line);
+        }
+
+        return _read;
+    }
+
     private async Task PumpAsync(StreamReader output)
     {
         while (await output.ReadLineAsync() is { } line)

@@ -101,7 +101,7 @@ public sealed class TickerConnectionResumeTests : IAsyncLifetime
         var ended = await client.NextUnsubscribedAsync();
 
         Assert.Equal(["ACME"], ended.Symbols);
-        Assert.Equal("instrument removed", ended.Reason);
+        Assert.Equal(UnsubscribedReasons.InstrumentRemoved, ended.Reason);
         Assert.Equal(["BRK.B"], client.Connection.Symbols);
 
         // A reconnect resumes what is left; had it asked for ACME, the whole Resume would have been refused.

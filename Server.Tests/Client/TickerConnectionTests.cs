@@ -85,24 +85,6 @@ public sealed class TickerConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    [Trait("Category", "WallClock")]
-    public async Task ShortLivedToken_IsRefreshedBeforeItExpires()
-    {
-        _app.Settings["Auth:TokenLifetime"] = "00:00:03";
-        await using var client = new ClientHarness(_app.BaseAddress, "BTC-USD");
-
-        var first = await client.NextTokenAsync();
-        await client.NextQuoteAsync();
-        var second = await client.NextTokenAsync();
-        var quote = await client.NextQuoteAsync(q => q.Timestamp > second.IssuedAt);
-
-        Assert.Equal(TimeSpan.FromSeconds(3), first.ExpiresAt - first.IssuedAt);
-        Assert.True(second.IssuedAt < first.ExpiresAt, $"refreshed at {second.IssuedAt:O}, after the first token expired at {first.ExpiresAt:O}");
-        Assert.True(second.ExpiresAt > first.ExpiresAt);
-        Assert.Equal("BTC-USD", quote.Symbol);
-    }
-
-    [Fact]
     public async Task ServerRestarts_ClientReconnectsWithANewTokenAndFollowsTheNewSequence()
     {
         var port = FreePort();

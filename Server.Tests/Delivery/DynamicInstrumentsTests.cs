@@ -67,7 +67,7 @@ public sealed class DynamicInstrumentsTests : IAsyncLifetime
 
         var (symbols, reason) = await unsubscribed.Task.DefaultTimeout();
         Assert.Equal(["ETH-USD"], symbols);
-        Assert.Equal(TickerControlHandlers.InstrumentRemovedReason, reason);
+        Assert.Equal(UnsubscribedReasons.InstrumentRemoved, reason);
         Assert.Equal(["BTC-USD"], await hub.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout());
         for (var i = 0; i < 5; i++)
         {

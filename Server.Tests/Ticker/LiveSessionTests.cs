@@ -180,7 +180,7 @@ public sealed class LiveSessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
         Assert.Equal(["BTC-USD"], (await patched.Content.ReadFromJsonAsync<KeySummary>())!.Symbols);
         Assert.Equal(["ETH-USD", "SOL-USD"], symbols.Order());
-        Assert.Equal(TickerControlHandlers.EntitlementRemovedReason, reason);
+        Assert.Equal(UnsubscribedReasons.EntitlementRemoved, reason);
         Assert.True(elapsed < TimeSpan.FromSeconds(1), $"the change reached the connection after {elapsed.TotalMilliseconds} ms");
         for (var i = 0; i < 5; i++)
         {

@@ -18,8 +18,6 @@ internal sealed class TickerControlHandlers(
     InstrumentRegistry instruments,
     ILogger<TickerControlHandlers> logger) : IHostedService
 {
-    public const string InstrumentRemovedReason = "instrument removed";
-    public const string EntitlementRemovedReason = "entitlement removed";
 
     private readonly List<IDisposable> _subscriptions = [];
 
@@ -77,7 +75,7 @@ internal sealed class TickerControlHandlers(
                 delivery.Leave(live.Writer, symbol);
             }
 
-            delivery.Send([live.Writer], new InvocationMessage(nameof(ITickerClient.Unsubscribed), [removed, EntitlementRemovedReason]));
+            delivery.Send([live.Writer], new InvocationMessage(nameof(ITickerClient.Unsubscribed), [removed, UnsubscribedReasons.EntitlementRemoved]));
             narrowed++;
             symbols += removed.Length;
         }
@@ -92,7 +90,7 @@ internal sealed class TickerControlHandlers(
     {
         var writers = delivery.RemoveTopic(message.Symbol);
         // Through each writer, after anything of the symbol already on its way: nothing of it follows the notice.
-        delivery.Send(writers, new InvocationMessage(nameof(ITickerClient.Unsubscribed), [new[] { message.Symbol }, InstrumentRemovedReason]));
+        delivery.Send(writers, new InvocationMessage(nameof(ITickerClient.Unsubscribed), [new[] { message.Symbol }, UnsubscribedReasons.InstrumentRemoved]));
         TickerLog.InstrumentUnsubscribed(logger, message.Symbol, writers.Count);
     }
 }
