@@ -7,19 +7,17 @@ using SignalRTicker.Server.Tests.Fixtures;
 namespace SignalRTicker.Server.Tests.Cluster;
 
 /// <summary>
-/// Nodes of one cluster on loopback ports: real hosts sharing a Redis, one database and one signing key, as a
-/// deployment's nodes would. Until the PostgreSQL provider lands the nodes share one SQLite file, so
-/// Database:Provider is set only to pass the start-up check.
+/// Nodes of one cluster on loopback ports: real hosts sharing a private Redis (started here), one database and one
+/// signing key, as a deployment's nodes would. Until the PostgreSQL provider lands the nodes share one SQLite file,
+/// so Database:Provider is set only to pass the start-up check.
 /// </summary>
-public sealed class ClusterNodes : IAsyncDisposable
+public sealed class ClusterNodes : IAsyncLifetime
 {
     private readonly string _folder = TickerAppFactory.NewDataFolder();
     private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly List<TickerAppFactory> _nodes = [];
 
-    public ClusterNodes(RedisServer redis) => Redis = redis;
-
-    public RedisServer Redis { get; }
+    public RedisServer Redis { get; } = new();
 
     public IReadOnlyList<TickerAppFactory> Nodes => _nodes;
 
@@ -62,7 +60,9 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public static string NodeId(TickerAppFactory node) => node.Services.GetRequiredService<ClusterNode>().Id;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Redis.InitializeAsync();
+
+    public async Task DisposeAsync()
     {
         foreach (var node in _nodes)
         {
@@ -77,6 +77,8 @@ public sealed class ClusterNodes : IAsyncDisposable
         {
             // A file still open on a slow shutdown; the temp folder is cleaned by the OS.
         }
+
+        await Redis.DisposeAsync();
     }
 }
 

@@ -14,24 +14,11 @@ public sealed class LeaderFailoverTests : IAsyncLifetime
 {
     private static readonly TimeSpan Takeover = TimeSpan.FromSeconds(5);
 
-    private readonly RedisServer _redis = new();
-    private ClusterNodes? _cluster;
+    private readonly ClusterNodes _cluster = new();
 
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        _cluster = ServerPrograms.IsInstalled(Needs.Redis) ? new ClusterNodes(_redis) : null;
-    }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [ServerFact(Needs.Redis)]
     public async Task LeaderKilled_AnotherNodeCarriesTheSimulatorOnWithinFiveSeconds_WithHigherSequencesAndContinuousPrices()
@@ -40,7 +27,7 @@ public sealed class LeaderFailoverTests : IAsyncLifetime
         var port = FreePort.Next();
         // The leader is a process of its own, so killing it stops its lease renewal as a crash would.
         var killed = false;
-        var leader = ServerProcess.Start(folder, "Production", _cluster!.SharedSettings(), "--urls", $"http://127.0.0.1:{port}");
+        var leader = ServerProcess.Start(folder, "Production", _cluster.SharedSettings(), "--urls", $"http://127.0.0.1:{port}");
         try
         {
             await leader.LineAsync(line => line.Contains("leads the simulated feed", StringComparison.Ordinal), TimeSpan.FromSeconds(30));

@@ -14,56 +14,20 @@ namespace SignalRTicker.Server.Tests.Cluster;
 [Collection(ClusterSerial.Name)]
 public sealed class LoadBalancerTests : IAsyncLifetime
 {
-    private readonly RedisServer _redis = new();
-    private ClusterNodes? _cluster;
+    private readonly ClusterNodes _cluster = new();
 
-    /// <summary>The WebSocket proxy of docs/architecture-cluster.md; {{balance}} is empty (round robin) or <c>ip_hash;</c>.</summary>
-    public static string Site(string balance) => """
-        map $http_upgrade $connection_upgrade {
-            default upgrade;
-            ''      close;
-        }
+    /// <summary>The fixture's WebSocket reverse proxy, with <paramref name="balance"/> (empty: round robin; <c>ip_hash;</c>: sticky).</summary>
+    public static string Site(string balance) =>
+        NginxSite.ReverseProxy(tls: false).Replace("upstream ticker {", "upstream ticker {\n    " + balance, StringComparison.Ordinal);
 
-        upstream ticker {
-            BALANCE
-            {{upstream_servers}}
-        }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-        server {
-            listen {{listen}};
-            location / {
-                proxy_pass http://ticker;
-                proxy_http_version 1.1;
-                proxy_set_header Upgrade $http_upgrade;
-                proxy_set_header Connection $connection_upgrade;
-                proxy_set_header Host $host;
-                proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                proxy_buffering off;
-                proxy_read_timeout 1h;
-            }
-        }
-        """.Replace("BALANCE", balance, StringComparison.Ordinal);
-
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        _cluster = ServerPrograms.IsInstalled(Needs.Redis | Needs.Nginx) ? new ClusterNodes(_redis) : null;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [ServerFact(Needs.Redis | Needs.Nginx)]
     public async Task RoundRobin_ClientsThatSkipNegotiation_LandOnBothNodes_AndAllGetQuotes()
     {
-        var nodes = new[] { _cluster!.Start(), _cluster.Start() };
+        var nodes = new[] { _cluster.Start(), _cluster.Start() };
         await using var nginx = await NginxServer.StartAsync(Site(""), nodes.Select(node => node.BaseAddress)).DefaultTimeout();
         var token = (await nodes[0].GetTokenAsync()).AccessToken;
         var connections = new List<HubConnection>();
@@ -93,7 +57,7 @@ public sealed class LoadBalancerTests : IAsyncLifetime
     [ServerFact(Needs.Redis | Needs.Nginx)]
     public async Task StickyUpstream_ClientsThatNegotiate_Connect_AndGetQuotes()
     {
-        var nodes = new[] { _cluster!.Start(), _cluster.Start() };
+        var nodes = new[] { _cluster.Start(), _cluster.Start() };
         await using var nginx = await NginxServer.StartAsync(Site("ip_hash;"), nodes.Select(node => node.BaseAddress)).DefaultTimeout();
         var token = (await nodes[1].GetTokenAsync()).AccessToken;
         await using var connection = Connect(nginx, token, skipNegotiation: false);

@@ -15,29 +15,16 @@ public sealed class RedisOutageTests : IAsyncLifetime
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(20);
 
-    private readonly RedisServer _redis = new();
-    private ClusterNodes? _cluster;
+    private readonly ClusterNodes _cluster = new();
 
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        _cluster = ServerPrograms.IsInstalled(Needs.Redis) ? new ClusterNodes(_redis) : null;
-    }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [ServerFact(Needs.Redis)]
     public async Task RedisKilledAndRestarted_LocalDeliveryGoesOn_HealthDegrades_AndEverythingRecovers()
     {
-        var nodes = new[] { _cluster!.Start(), _cluster.Start() };
+        var nodes = new[] { _cluster.Start(), _cluster.Start() };
         var leaderId = await LeaderAsync();
         var leader = nodes.Single(node => leaderId.StartsWith(ClusterNodes.NodeId(node) + "/", StringComparison.Ordinal));
         var follower = nodes.Single(node => node != leader);
@@ -56,7 +43,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await followerQuotes.NextAsync();
         using var onFollowerHttp = follower.CreateClient(token);
 
-        await _redis.KillAsync();
+        await _cluster.Redis.KillAsync();
 
         // The leader's own connections go on getting the simulator's quotes.
         var beforeOutage = leaderQuotes.Drain().LastOrDefault() ?? await leaderQuotes.NextAsync();
@@ -80,7 +67,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         }
 
         var lastLocal = leaderQuotes.Drain().LastOrDefault() ?? duringOutage[^1];
-        await _redis.RestartAsync();
+        await _cluster.Redis.RestartAsync();
 
         // Back by itself: healthy, tickets again, and the follower hears the leader's quotes, past every sequence the
         // leader gave on its own meanwhile.
@@ -98,7 +85,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
     private async Task<string> LeaderAsync()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString).DefaultTimeout();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_cluster.Redis.ConnectionString).DefaultTimeout();
         RedisValue leader = default;
         await TaskTimeoutExtensions.WaitUntilAsync(() => !(leader = redis.GetDatabase().StringGet("ticker:leader:simulated")).IsNull);
         return leader!;

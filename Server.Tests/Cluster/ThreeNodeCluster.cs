@@ -8,8 +8,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     /// <summary>Low, so the cap test opens few connections; the demo key the other tests use has no cap.</summary>
     public const int MaxConnectionsPerKey = 2;
 
-    private readonly RedisServer _redis = new();
-    private ClusterNodes? _cluster;
+    private readonly ClusterNodes _cluster = new();
 
     public TickerAppFactory A => Nodes[0];
 
@@ -17,30 +16,21 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 
     public TickerAppFactory C => Nodes[2];
 
-    public IReadOnlyList<TickerAppFactory> Nodes => _cluster!.Nodes;
+    public IReadOnlyList<TickerAppFactory> Nodes => _cluster.Nodes;
 
     public async Task InitializeAsync()
     {
-        await _redis.InitializeAsync();
+        await _cluster.InitializeAsync();
         if (!ServerPrograms.IsInstalled(Needs.Redis))
         {
             return;
         }
 
-        _cluster = new ClusterNodes(_redis);
         for (var i = 0; i < 3; i++)
         {
             _cluster.Start(new() { ["RateLimits:MaxConnectionsPerKey"] = MaxConnectionsPerKey.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 }
