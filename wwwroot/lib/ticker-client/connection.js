@@ -16,8 +16,9 @@
 // SignalR's withAutomaticReconnect is not used: the server ends a connection whose token expired or was revoked with
 // a close that forbids reconnecting, so that path needs this loop anyway, and one loop for every case is simpler.
 
-import { ErrorKind } from "./api.js";
-import { SequenceTracker, Arrival, mergeQuotes, normaliseQuote, normaliseRecovery, normaliseSymbol } from "./quotes.js";
+import { ApiError, ErrorKind, readToken } from "./api.js";
+import { SequenceTracker, Arrival, mergeQuotes } from "./sequence.js";
+import { normaliseQuote, normaliseRecovery, normaliseRefresh, normaliseSymbol } from "./wire.js";
 
 export const State = Object.freeze({
   DISCONNECTED: "disconnected",
@@ -69,6 +70,15 @@ export function errorKind(error) {
   return ErrorKind.SERVER;
 }
 
+/** What went wrong, in words a person can act on. */
+export function explainError(error) {
+  if (error && typeof error.kind === "string") return error.message;
+  if (isHubRefusal(error)) return hubReason(error);
+  if (isHubRefusal(error?.cause)) return hubReason(error.cause); // subscribe() and unsubscribe() reject with these
+  if (errorKind(error) === ErrorKind.RATE_LIMITED) return "Rate-limited: too many connection attempts from this address.";
+  return "The server is not reachable right now.";
+}
+
 /**
  * The wait before retry number `attempt` (0 for the first): exponential, capped, with "equal jitter" (between half and
  * all of the step) so that many pages dropped at once do not come back at once.
@@ -92,19 +102,6 @@ export const MIN_RENEWAL_DELAY_MS = 500;
 
 /** The reason given for subscriptions a renewed token no longer allows (the server's own words for Unsubscribed). */
 export const ENTITLEMENT_REMOVED = "entitlement removed";
-
-/** A `RefreshToken` answer, `{ expiresAt, symbols, removed }`, whichever protocol carried it. */
-export function normaliseRefresh(result) {
-  const stamp = result?.expiresAt ?? result?.ExpiresAt;
-  const expires = Array.isArray(stamp) ? stamp[0] : stamp; // MessagePack: [Date, offset minutes]
-  const when = expires instanceof Date ? expires : new Date(String(expires ?? ""));
-  const list = (value) => (Array.isArray(value) ? value.map(normaliseSymbol) : []);
-  return {
-    expiresAt: Number.isNaN(when.getTime()) ? null : when,
-    symbols: list(result?.symbols ?? result?.Symbols),
-    removed: list(result?.removed ?? result?.Removed),
-  };
-}
 
 const defaultTimers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
@@ -148,8 +145,8 @@ export class TickerConnection {
 
   #state = State.DISCONNECTED;
   #session = 0;
-  #apiKey = null;
-  #keyAccepted = false;
+  #credential = null; // the API key, or the function that provides tokens
+  #keyAccepted = false; // a token was issued in this session: a refusal now means the credential was revoked
   #everConnected = false;
   #hub = null;
   #token = null; // the newest: { value, expiresAt, lifetimeMs }
@@ -210,17 +207,20 @@ export class TickerConnection {
   }
 
   /**
-   * Starts a session with this key, ending any previous one (its subscriptions are dropped: another key may see
-   * other symbols). Resolves with the state the session first settles in: connected, or disconnected when the key
-   * is refused or stop() is called first.
+   * Starts a session with this credential, ending any previous one (its subscriptions are dropped: another key may
+   * see other symbols). Resolves with the state the session first settles in: connected, or disconnected when the
+   * credential is refused or stop() is called first.
+   * @param {string | (() => unknown)} credential an API key, exchanged at the token endpoint; or a token provider,
+   *   called whenever a token is needed, that returns what readToken reads (or throws an error whose `kind` is
+   *   `refused` to end the session; any other error is retried)
    */
-  start(apiKey) {
-    const key = String(apiKey ?? "").trim();
-    if (!key) throw new TypeError("start() needs an API key.");
+  start(credential) {
+    const usable = typeof credential === "function" ? credential : String(credential ?? "").trim();
+    if (!usable) throw new TypeError("start() needs an API key or a token provider.");
 
     void this.#teardown();
     this.#dropSubscriptions(null);
-    this.#apiKey = key;
+    this.#credential = usable;
     this.#keyAccepted = false;
     this.#everConnected = false;
 
@@ -267,7 +267,7 @@ export class TickerConnection {
 
   /** The session's access token (renewed when near expiry), for the HTTP API. */
   accessToken() {
-    if (this.#apiKey === null) return Promise.reject(new Error("Not connected: start() first."));
+    if (this.#credential === null) return Promise.reject(new Error("Not connected: start() first."));
     return this.#ensureToken().then((token) => token.value);
   }
 
@@ -492,7 +492,7 @@ export class TickerConnection {
       const session = this.#session;
       // Timed from the request, not the answer: the token's lifetime started somewhere in between.
       const requestedAt = this.#timers.now();
-      const request = this.#api.token(this.#apiKey).then(
+      const request = this.#issue().then(
         (issued) => {
           const fresh = { value: issued.accessToken, expiresAt: requestedAt + issued.lifetimeMs, lifetimeMs: issued.lifetimeMs };
           if (session === this.#session) {
@@ -513,6 +513,17 @@ export class TickerConnection {
       this.#tokenRequest = request;
     }
     return this.#tokenRequest;
+  }
+
+  /** A new token from the API key, or from the token provider: `{ accessToken, lifetimeMs }`. */
+  async #issue() {
+    const credential = this.#credential;
+    if (typeof credential !== "function") return this.#api.token(credential);
+    const token = readToken(await credential());
+    if (!token) {
+      throw new ApiError("The token provider gave no access token.", { kind: ErrorKind.REFUSED });
+    }
+    return token;
   }
 
   #scheduleRenewal(session, delay) {
@@ -595,7 +606,7 @@ export class TickerConnection {
   async #end(reason, error) {
     if (this.#state === State.DISCONNECTED && this.#hub === null) return;
     const stopping = this.#teardown();
-    this.#apiKey = null;
+    this.#credential = null;
     this.#setState(State.DISCONNECTED, { reason, error });
     await stopping;
   }
