@@ -14,6 +14,7 @@
 import { ApiError, ErrorKind, createApi } from "./ticker-client/api.js";
 import { State, StopReason, TickerConnection, errorKind, explainError, isHubRefusal } from "./ticker-client/connection.js";
 import { Arrival, mergeQuotes } from "./ticker-client/sequence.js";
+import { Events } from "./ticker-client/events.js";
 import { normaliseSymbol } from "./ticker-client/wire.js";
 
 export { ApiError, Arrival, ErrorKind, State, StopReason, errorKind, explainError, mergeQuotes };
@@ -118,8 +119,9 @@ export class TickerClient {
   #symbols;
   #credential;
   #pollMs;
-  #signalR = null; // the SignalR client, once start() has loaded it (or the test's hubs stand in for it)
-  #listeners = new Map();
+  #needsSignalR; // false when a test's hubs stand in for SignalR's
+  #signalR = null; // the SignalR client, once start() has loaded it
+  #events = new Events();
   #starts = 0; // each start() and stop(); a start whose number is no longer current has been overtaken
   #wanted = new Set(); // the options' symbols not yet subscribed in this session
   #poll = { timer: null, round: 0 };
@@ -141,7 +143,7 @@ export class TickerClient {
     this.#symbols = settings.symbols;
     this.#credential = settings.credential;
     this.#pollMs = settings.instrumentsPollMs;
-    if (createHub) this.#signalR = false;
+    this.#needsSignalR = createHub === undefined;
     this.#timers = timers ?? {
       setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
       clearTimeout: (handle) => globalThis.clearTimeout(handle),
@@ -161,17 +163,17 @@ export class TickerClient {
         this.#gaps.set(quote.symbol, (this.#gaps.get(quote.symbol) ?? 0) + 1);
         this.#totalGaps++;
       }
-      this.#emit("quote", quote, info);
+      this.#events.emit("quote", quote, info);
     });
     this.#connection.on("unsubscribed", (event) => {
       for (const symbol of event.symbols) {
         this.#gaps.delete(symbol);
         this.#wanted.delete(symbol);
       }
-      this.#emit("unsubscribed", event);
+      this.#events.emit("unsubscribed", event);
     });
     for (const name of ["subscribed", "unrecovered", "renewed"]) {
-      this.#connection.on(name, (event) => this.#emit(name, event));
+      this.#connection.on(name, (event) => this.#events.emit(name, event));
     }
     this.#connection.on("error", ({ error, during }) => this.#emitError(error, during));
   }
@@ -194,13 +196,7 @@ export class TickerClient {
    * @returns {() => void}
    */
   on(event, handler) {
-    let handlers = this.#listeners.get(event);
-    if (!handlers) {
-      handlers = new Set();
-      this.#listeners.set(event, handlers);
-    }
-    handlers.add(handler);
-    return () => handlers.delete(handler);
+    return this.#events.on(event, handler);
   }
 
   /**
@@ -296,7 +292,7 @@ export class TickerClient {
 
   /** The SignalR client, from beside this module unless the page has loaded it already (a classic script tag). */
   async #loadSignalR() {
-    if (this.#signalR !== null) return;
+    if (!this.#needsSignalR || this.#signalR !== null) return;
     try {
       // The builds are UMD bundles that set self.signalR when run as a module.
       if (!globalThis.signalR?.HubConnectionBuilder) await import(SIGNALR_URL);
@@ -338,7 +334,7 @@ export class TickerClient {
     } else {
       this.#stopPolling();
     }
-    this.#emit("state", event);
+    this.#events.emit("state", event);
     // A close that is retried at once (attempt 0) is routine, such as a server restarting: not worth an error.
     if (event.error && (event.attempt > 0 || event.state === State.DISCONNECTED)) {
       this.#emitError(event.error, "connection", event.retryAt);
@@ -389,11 +385,11 @@ export class TickerClient {
     }
     if (round !== this.#poll.round) return;
     if (instruments !== null) {
-      this.#emit("instruments", instruments);
+      this.#events.emit("instruments", instruments);
       const stale = new Set(instruments.filter((item) => item.stale === true).map((item) => item.symbol));
       if (stale.size !== this.#stale.size || [...stale].some((symbol) => !this.#stale.has(symbol))) {
         this.#stale = stale;
-        this.#emit("stale", { symbols: [...stale] });
+        this.#events.emit("stale", { symbols: [...stale] });
       }
     }
     this.#poll.timer = this.#timers.setTimeout(() => void this.#readInstruments(round), this.#pollMs);
@@ -402,18 +398,7 @@ export class TickerClient {
   // ---------- events ----------
 
   #emitError(error, during, retryAt = null, symbols = undefined) {
-    this.#emit("error", { error, message: explainError(error), during, retryAt, ...(symbols ? { symbols } : {}) });
-  }
-
-  #emit(event, ...args) {
-    for (const handler of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        handler(...args);
-      } catch (error) {
-        // A failing handler must not stop the client; report it where uncaught errors go.
-        queueMicrotask(() => { throw error; });
-      }
-    }
+    this.#events.emit("error", { error, message: explainError(error), during, retryAt, ...(symbols ? { symbols } : {}) });
   }
 }
 

@@ -5,7 +5,7 @@ import {
   ENTITLEMENT_REMOVED, State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal, renewalMargin,
 } from "../lib/ticker-client/connection.js";
 import {
-  FakeApi, FakeClock, FakeFeed, FakeHub, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
+  FakeApi, FakeClock, FakeFeed, fakeHubs, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
 } from "./fakes.js";
 
 /** With random() = 0.5, "equal jitter" waits three quarters of each step: 188, 375, 750, 1500 ms... */
@@ -17,19 +17,9 @@ function setup() {
   const feed = new FakeFeed();
   api.feed = feed;
   api.clock = clock;
-  const hubs = [];
   const startAnswers = [];
-  const connection = new TickerConnection({
-    api,
-    timers: clock,
-    random: () => 0.5,
-    createHub: (options) => {
-      const hub = new FakeHub(options, feed);
-      hub.startAnswers = startAnswers;
-      hubs.push(hub);
-      return hub;
-    },
-  });
+  const { hubs, createHub } = fakeHubs(feed, (hub) => { hub.startAnswers = startAnswers; });
+  const connection = new TickerConnection({ api, timers: clock, random: () => 0.5, createHub });
   const states = [];
   const log = [];
   connection.on("state", (event) => states.push({ ...event, at: clock.now() }));

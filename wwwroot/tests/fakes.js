@@ -250,3 +250,15 @@ export class FakeHub {
     return this.invocations.filter(([name]) => name === method).map(([, args]) => args);
   }
 }
+
+/** SignalR connections as TickerConnection's createHub makes them: FakeHubs on `feed`, each set up by `configure`. */
+export function fakeHubs(feed, configure = (hub) => hub) {
+  const hubs = [];
+  const createHub = (options) => {
+    const hub = new FakeHub(options, feed);
+    configure(hub);
+    hubs.push(hub);
+    return hub;
+  };
+  return { hubs, createHub };
+}

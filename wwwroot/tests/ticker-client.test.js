@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ErrorKind, Protocol, State, StopReason, TickerClient, readOptions, serverUrl } from "../lib/ticker-client.js";
 import { backoffDelay } from "../lib/ticker-client/connection.js";
-import { FakeApi, FakeClock, FakeFeed, FakeHub, refusedKey, unreachable } from "./fakes.js";
+import { FakeApi, FakeClock, FakeFeed, fakeHubs, refusedKey, unreachable } from "./fakes.js";
 
 const SERVER = "http://127.0.0.1:5080/";
 const delay = (attempt) => backoffDelay(attempt, { random: () => 0.5 });
@@ -14,18 +14,8 @@ function setup(options = {}, { refused = new Map() } = {}) {
   const feed = new FakeFeed();
   api.feed = feed;
   api.clock = clock;
-  const hubs = [];
-  const client = new TickerClient({ server: SERVER, apiKey: "stk_key", ...options }, {
-    api,
-    timers: clock,
-    random: () => 0.5,
-    createHub: (hubOptions) => {
-      const hub = new FakeHub(hubOptions, feed);
-      hub.refused = refused;
-      hubs.push(hub);
-      return hub;
-    },
-  });
+  const { hubs, createHub } = fakeHubs(feed, (hub) => { hub.refused = refused; });
+  const client = new TickerClient({ server: SERVER, apiKey: "stk_key", ...options }, { api, timers: clock, random: () => 0.5, createHub });
   const events = [];
   for (const name of ["state", "subscribed", "unsubscribed", "unrecovered", "error", "instruments", "stale"]) {
     client.on(name, (event) => events.push([name, event]));

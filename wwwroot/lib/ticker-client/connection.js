@@ -18,6 +18,7 @@
 
 import { ApiError, ErrorKind, readToken } from "./api.js";
 import { SequenceTracker, Arrival, mergeQuotes } from "./sequence.js";
+import { Events } from "./events.js";
 import { normaliseQuote, normaliseRecovery, normaliseRefresh, normaliseSymbol } from "./wire.js";
 
 export const State = Object.freeze({
@@ -141,7 +142,7 @@ export class TickerConnection {
   #random;
   #backoff;
   #stableAfterMs;
-  #listeners = new Map();
+  #events = new Events();
 
   #state = State.DISCONNECTED;
   #session = 0;
@@ -197,13 +198,7 @@ export class TickerConnection {
   }
 
   on(event, handler) {
-    let handlers = this.#listeners.get(event);
-    if (!handlers) {
-      handlers = new Set();
-      this.#listeners.set(event, handlers);
-    }
-    handlers.add(handler);
-    return () => handlers.delete(handler);
+    return this.#events.on(event, handler);
   }
 
   /**
@@ -285,7 +280,7 @@ export class TickerConnection {
       // Every symbol asked for is subscribed now, also one with no quote yet (its snapshot is empty).
       const added = requested.filter((symbol) => !this.#subscriptions.has(symbol));
       for (const symbol of added) this.#subscriptions.add(symbol);
-      if (added.length > 0) this.#emit("subscribed", { symbols: added });
+      if (added.length > 0) this.#events.emit("subscribed", { symbols: added });
       for (const symbol of requested) this.#release(symbol, snapshot.filter((quote) => quote.symbol === symbol));
       return snapshot;
     } catch (error) {
@@ -303,7 +298,7 @@ export class TickerConnection {
       this.#subscriptions.delete(symbol);
       this.#tracker.forget(symbol);
     }
-    this.#emit("unsubscribed", { symbols: gone, reason: null });
+    this.#events.emit("unsubscribed", { symbols: gone, reason: null });
     const hub = this.#hub;
     if (this.#state === State.CONNECTED && hub) {
       try {
@@ -428,7 +423,7 @@ export class TickerConnection {
     try {
       const recoveries = (await hub.invoke(HubMethod.RESUME, positions)).map(normaliseRecovery);
       const lost = recoveries.filter((recovery) => !recovery.recovered).map((recovery) => recovery.symbol);
-      if (lost.length > 0) this.#emit("unrecovered", { symbols: lost });
+      if (lost.length > 0) this.#events.emit("unrecovered", { symbols: lost });
       for (const symbol of symbols) {
         this.#release(symbol, recoveries.find((recovery) => recovery.symbol === symbol)?.quotes ?? []);
       }
@@ -460,7 +455,7 @@ export class TickerConnection {
     }
     if (!this.#subscriptions.has(quote.symbol)) return;
     const result = this.#tracker.accept(quote.symbol, quote.sequence);
-    if (result.arrival !== Arrival.DUPLICATE) this.#emit("quote", quote, result);
+    if (result.arrival !== Arrival.DUPLICATE) this.#events.emit("quote", quote, result);
   }
 
   #dropSubscriptions(reason, symbols = [...this.#subscriptions]) {
@@ -469,7 +464,7 @@ export class TickerConnection {
       this.#subscriptions.delete(symbol);
       this.#tracker.forget(symbol);
     }
-    this.#emit("unsubscribed", { symbols, reason });
+    this.#events.emit("unsubscribed", { symbols, reason });
   }
 
   #connectedHub() {
@@ -548,7 +543,7 @@ export class TickerConnection {
         await this.#end(StopReason.REVOKED, error);
         return;
       }
-      this.#emit("error", { error, during: "token renewal" });
+      this.#events.emit("error", { error, during: "token renewal" });
       const wait = error?.retryAfterMs ?? this.#delay(this.#renewFailures++);
       const expiresAt = (this.#hubToken ?? this.#token)?.expiresAt ?? 0;
       if (this.#timers.now() + wait < expiresAt) this.#scheduleRenewal(session, wait);
@@ -587,7 +582,7 @@ export class TickerConnection {
     } catch (error) {
       // A call cut short by a close is not a refusal: the loop reconnects with the newest token.
       if (session !== this.#session || hub !== this.#hub || this.#hubToken === null || hub.state !== "Connected") return false;
-      this.#emit("error", { error, during: "token refresh" });
+      this.#events.emit("error", { error, during: "token refresh" });
       if (this.#token === token) this.#token = null; // the reconnect asks for a fresh one
       this.#closed?.resolve(new Error(
         `The connection did not take its renewed token (${hubReason(error)}); reconnecting with a new one.`, { cause: error }));
@@ -597,7 +592,7 @@ export class TickerConnection {
     this.#hubToken = token;
     const removed = result.removed.filter((symbol) => this.#subscriptions.has(symbol));
     this.#dropSubscriptions(ENTITLEMENT_REMOVED, removed);
-    this.#emit("renewed", { at: this.#timers.now(), expiresAt: token.expiresAt, removed });
+    this.#events.emit("renewed", { at: this.#timers.now(), expiresAt: token.expiresAt, removed });
     return true;
   }
 
@@ -637,17 +632,6 @@ export class TickerConnection {
   #setState(state, { reason = null, error = null, attempt = 0, retryAt = null }) {
     const previous = this.#state;
     this.#state = state;
-    this.#emit("state", { state, previous, reason, error, attempt, retryAt });
-  }
-
-  #emit(event, ...args) {
-    for (const handler of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        handler(...args);
-      } catch (error) {
-        // A failing handler must not stop the connection; report it where uncaught errors go.
-        queueMicrotask(() => { throw error; });
-      }
-    }
+    this.#events.emit("state", { state, previous, reason, error, attempt, retryAt });
   }
 }
