@@ -202,7 +202,8 @@ export class TickerClient {
   /**
    * Connects, and stays connected until stop() or a refused credential. Resolves with the state it first settles in:
    * `connected`, or `disconnected` (the `state` and `error` events say why); failures it rides out (the server down, a
-   * 429) are `error` events with a `retryAt`. Rejects only when the SignalR client cannot be loaded.
+   * 429) are `error` events with a `retryAt`. Rejects only when the SignalR client cannot be loaded, or with a
+   * TypeError when there is no credential.
    * @param {{ apiKey?: string, accessToken?: TickerClientOptions["accessToken"] }} [credentials] replaces the
    *   options' credential, e.g. for a key typed into the page
    * @returns {Promise<"connected" | "disconnected">}
