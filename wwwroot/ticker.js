@@ -1,24 +1,20 @@
-// The live ticker page: wires the API, the connection and the view together. The key stays in this tab's memory
-// only; it is exchanged for a short-lived token, and the hub connection uses a single-use ticket.
+// The live ticker page: the published browser client (lib/ticker-client.js) and the view, wired together. The key
+// stays in this tab's memory only; the client exchanges it for a short-lived token, and the hub connection uses a
+// single-use ticket.
 
-import { createApi } from "./api.js";
-import { State, StopReason, TickerConnection } from "./connection.js";
-import { Arrival, liveness } from "./quotes.js";
+import { Arrival, Protocol, State, StopReason, TickerClient, explainError } from "./lib/ticker-client.js";
+import { liveness } from "./quotes.js";
 import { SPARK_POINTS } from "./chart.js";
 import { CHART_POINTS } from "./pricechart.js";
-import { createView, describeConnection, explainError } from "./view.js";
+import { createView, describeConnection } from "./view.js";
 
 const DEFAULT_SYMBOLS = ["BTC-USD", "ETH-USD", "SOL-USD"];
-const HUB_PATH = "hubs/ticker";
 // The server: the one that served this page, unless a copy of the page hosted on another origin names it in
 // <meta name="ticker-server" content="https://ticker.example.com/"> (that origin must be in its Cors:AllowedOrigins).
 const SERVER_URL = new URL(document.querySelector('meta[name="ticker-server"]')?.content || ".", document.baseURI).href;
 // ?protocol=messagepack speaks the binary MessagePack hub protocol instead of JSON.
 const USE_MESSAGEPACK = new URLSearchParams(location.search).get("protocol") === "messagepack";
 const LIVENESS_SWEEP_MS = 1_000;
-// The server does not push a change of an instrument's stale flag, so the page reads GET /api/symbols this often while
-// connected: one small request that also keeps the symbol suggestions current as instruments come and go.
-const SYMBOLS_POLL_MS = 3_000;
 
 const view = createView(document);
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
@@ -38,36 +34,17 @@ function clearBanner(source = undefined) {
   }
 }
 
-if (typeof signalR === "undefined") {
-  showBanner("The SignalR client script did not load (lib/signalr/signalr.min.js); reload the page.", "page");
-  throw new Error("signalR is not defined");
-}
-
-const api = createApi({ baseUrl: SERVER_URL, pageOrigin: location.origin });
-
-const connection = new TickerConnection({
-  api,
-  createHub: ({ accessTokenFactory }) => {
-    let builder = new signalR.HubConnectionBuilder()
-      .withUrl(new URL(HUB_PATH, SERVER_URL).href, {
-        accessTokenFactory,
-        // Tokens travel in the header or the access_token query, never in cookies; this keeps CORS simple.
-        withCredentials: false,
-      })
-      .configureLogging(signalR.LogLevel.Warning);
-    if (USE_MESSAGEPACK) {
-      builder = builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
-    }
-    return builder.build();
-  },
-});
+// The server does not push a change of an instrument's stale flag, so the client reads GET /api/symbols every few
+// seconds while connected (its instrumentsPollMs): one small request that also keeps the symbol suggestions current
+// as instruments come and go.
+const client = new TickerClient({ server: SERVER_URL, protocol: USE_MESSAGEPACK ? Protocol.MESSAGEPACK : Protocol.JSON });
 
 // ---------- connection state: status, banner and countdown ----------
 
 let lastState = { state: State.DISCONNECTED, reason: null, error: null, attempt: 0, retryAt: null };
 let liveSince = null;
 let countdown = 0;
-let firstConnectOfSession = true;
+let pickDefaults = false; // until the first instrument list of a session that the person started
 
 function renderConnection() {
   clearTimeout(countdown);
@@ -87,100 +64,81 @@ function renderConnection() {
   }
 }
 
-connection.on("state", (event) => {
+client.on("state", (event) => {
   lastState = event;
   if (event.state === State.CONNECTED) liveSince = new Date();
   renderConnection();
   sweepLiveness();
-  if (event.state === State.CONNECTED) onConnected();
-  else clearTimeout(symbolsPoll);
   if (event.state === State.DISCONNECTED && event.reason !== StopReason.STOPPED) view.focusKey();
 });
 
-async function onConnected() {
-  const first = firstConnectOfSession;
-  firstConnectOfSession = false;
-  const symbols = await refreshSymbols();
-  if (first && connection.symbols.length === 0) {
-    const picks = DEFAULT_SYMBOLS.filter((symbol) => symbols.includes(symbol));
-    const defaults = picks.length > 0 ? picks : symbols.slice(0, 3);
-    if (defaults.length > 0) {
-      await connection.subscribe(defaults).catch((error) => showBanner(error.message, "action"));
-    }
-  }
-}
-
-// ---------- the instrument list: suggestions and stale feeds ----------
+// ---------- the instrument list: suggestions, defaults and stale feeds ----------
 
 let staleSymbols = new Set(); // symbols whose upstream feed the server last called disconnected
-let symbolsPoll = 0;
 
-/** Reads GET /api/symbols now and again every SYMBOLS_POLL_MS while connected; resolves with the symbols listed. */
-async function refreshSymbols() {
-  clearTimeout(symbolsPoll);
-  let listed = [];
-  try {
-    const instruments = await api.symbols(await connection.accessToken());
-    listed = instruments.map((item) => item.symbol);
-    view.setSymbolList(listed);
-    staleSymbols = new Set(instruments.filter((item) => item.stale === true).map((item) => item.symbol));
-    sweepLiveness();
-  } catch {
-    // The list is a convenience; subscribing still works and explains a wrong symbol.
+client.on("instruments", (instruments) => {
+  const symbols = instruments.map((item) => item.symbol);
+  view.setSymbolList(symbols);
+  if (pickDefaults && client.state === State.CONNECTED) {
+    pickDefaults = false;
+    if (client.symbols.length === 0) subscribeDefaults(symbols);
   }
-  if (connection.state === State.CONNECTED) {
-    clearTimeout(symbolsPoll); // another refresh may have finished meanwhile: keep one timer
-    symbolsPoll = setTimeout(refreshSymbols, SYMBOLS_POLL_MS);
+});
+
+client.on("stale", ({ symbols }) => {
+  staleSymbols = new Set(symbols);
+  sweepLiveness();
+});
+
+/** A new session starts with the usual symbols, or the first few the key may see. */
+async function subscribeDefaults(symbols) {
+  const picks = DEFAULT_SYMBOLS.filter((symbol) => symbols.includes(symbol));
+  const defaults = picks.length > 0 ? picks : symbols.slice(0, 3);
+  if (defaults.length > 0) {
+    await client.subscribe(defaults).catch((error) => showBanner(error.message, "action"));
   }
-  return listed;
 }
 
 // ---------- subscriptions and quotes ----------
 
 const lastQuoteAt = new Map(); // symbol -> when its last quote arrived, on this page's clock
 const historyDepth = new Map(); // symbol -> how many quotes of history were asked for it
-const gaps = new Map();
-let totalGaps = 0;
 
-connection.on("subscribed", ({ symbols }) => {
+client.on("subscribed", ({ symbols }) => {
   view.addRows(symbols);
   if (view.selected === null) select(symbols[0]);
   sweepLiveness();
 });
 
-connection.on("unsubscribed", ({ symbols, reason }) => {
+client.on("unsubscribed", ({ symbols, reason }) => {
   view.removeRows(symbols);
   for (const symbol of symbols) {
     lastQuoteAt.delete(symbol);
     historyDepth.delete(symbol);
-    gaps.delete(symbol);
   }
-  if (view.selected === null && connection.symbols.length > 0) select(connection.symbols[0]);
+  if (view.selected === null && client.symbols.length > 0) select(client.symbols[0]);
   if (reason) showBanner(`No longer subscribed to ${symbols.join(", ")}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}`, "action");
 });
 
-connection.on("quote", (quote, { arrival, missed }) => {
+client.on("quote", (quote, { arrival, missed }) => {
   lastQuoteAt.set(quote.symbol, Date.now());
   if (arrival === Arrival.RESTART) view.clearQuotes(quote.symbol);
   view.showQuotes(quote.symbol, [quote]);
   updateLiveness(quote.symbol, Date.now());
   // A row's first quote tells how far its history goes: fill its sparkline (and its chart, when selected) from there.
   if (arrival === Arrival.FIRST) fillHistory(quote.symbol, quote.sequence);
-  if (missed > 0) {
-    const count = (gaps.get(quote.symbol) ?? 0) + 1;
-    gaps.set(quote.symbol, count);
-    totalGaps++;
-    view.showGaps(quote.symbol, count, totalGaps);
-  }
+  if (missed > 0) view.showGaps(quote.symbol, client.gaps(quote.symbol), client.gaps());
 });
 
-connection.on("unrecovered", ({ symbols }) => view.showNotRecovered(symbols));
+client.on("unrecovered", ({ symbols }) => view.showNotRecovered(symbols));
 
 // ---------- token renewal: in band on the live connection, shown in the footer ----------
 
-connection.on("renewed", ({ at, expiresAt }) => view.showTokenRenewal({ at: new Date(at), expiresAt: new Date(expiresAt) }));
+client.on("renewed", ({ at, expiresAt }) => view.showTokenRenewal({ at: new Date(at), expiresAt: new Date(expiresAt) }));
 
-connection.on("error", ({ error, during }) => {
+client.on("error", ({ error, during }) => {
+  // Connection failures reach the status and the banner through the state events.
+  if (during !== "token renewal" && during !== "token refresh") return;
   const next = during === "token refresh"
     ? "The page reconnects with a new token."
     : "The page tries again while the token lasts, and reconnects with a new one if it cannot.";
@@ -191,12 +149,12 @@ connection.on("error", ({ error, during }) => {
  * Reads the quotes before `latest` from the server's history into the symbol's row: enough for a sparkline, or for
  * the chart when it is the selected one. Each depth is asked for once per subscription.
  */
-async function fillHistory(symbol, latest = connection.lastSequence(symbol)) {
+async function fillHistory(symbol, latest = client.lastSequence(symbol)) {
   const depth = symbol === view.selected ? CHART_POINTS : SPARK_POINTS;
   if (latest === null || (historyDepth.get(symbol) ?? 0) >= depth) return;
   historyDepth.set(symbol, depth);
   try {
-    const quotes = await connection.history(symbol, { since: Math.max(0, latest - depth), limit: depth });
+    const quotes = await client.history(symbol, { since: Math.max(0, latest - depth), limit: depth });
     if (historyDepth.has(symbol)) view.showQuotes(symbol, quotes);
   } catch {
     historyDepth.delete(symbol); // the live quotes fill the row anyway; the next selection asks again
@@ -210,7 +168,7 @@ function select(symbol) {
 
 function updateLiveness(symbol, now) {
   view.setLiveness(symbol, liveness({
-    connected: connection.state === State.CONNECTED,
+    connected: client.state === State.CONNECTED,
     feedStale: staleSymbols.has(symbol),
     lastQuoteAt: lastQuoteAt.get(symbol) ?? null,
     now,
@@ -220,7 +178,7 @@ function updateLiveness(symbol, now) {
 /** Dims every row whose price is not live now (see liveness), and marks those whose feed is stale. */
 function sweepLiveness() {
   const now = Date.now();
-  for (const symbol of connection.symbols) updateLiveness(symbol, now);
+  for (const symbol of client.symbols) updateLiveness(symbol, now);
 }
 
 setInterval(sweepLiveness, LIVENESS_SWEEP_MS);
@@ -234,21 +192,21 @@ view.onConnect((key) => {
     view.focusKey();
     return;
   }
-  firstConnectOfSession = true;
+  pickDefaults = true;
   view.clearTokenRenewal();
-  connection.start(key);
+  client.start({ apiKey: key }).catch((error) => showBanner(explainError(error), "page"));
 });
 
 view.onDisconnect(() => {
   clearBanner();
-  connection.stop();
+  client.stop();
 });
 
 view.onSubscribe(async (symbol) => {
   clearBanner();
   if (view.hasRow(symbol)) return true;
   try {
-    await connection.subscribe([symbol]);
+    await client.subscribe([symbol]);
     return true;
   } catch (error) {
     showBanner(error.message, "action");
@@ -261,7 +219,7 @@ view.onSelect((symbol) => select(symbol));
 view.onRemove(async (symbol) => {
   clearBanner();
   try {
-    await connection.unsubscribe([symbol]);
+    await client.unsubscribe([symbol]);
   } catch (error) {
     showBanner(error.message, "action");
   }

@@ -2,9 +2,8 @@
 // from the server is only ever written with textContent. Each row keeps its symbol's recent quotes (live ones and any
 // filled in from history); rows and the chart are drawn once per animation frame, whatever the rate of quotes.
 
-import { ErrorKind } from "./api.js";
-import { State, StopReason, errorKind, hubReason, isHubRefusal } from "./connection.js";
-import { NotLive, formatQuote, formatTime, mergeQuotes } from "./quotes.js";
+import { ErrorKind, State, StopReason, errorKind, explainError, mergeQuotes } from "./lib/ticker-client.js";
+import { NotLive, formatQuote, formatTime } from "./quotes.js";
 import { drawSparkline, SPARK_POINTS } from "./chart.js";
 import { CHART_POINTS, createPriceChart } from "./pricechart.js";
 
@@ -27,14 +26,6 @@ const NOT_LIVE_TITLE = {
 };
 
 const NOT_RECOVERED_TITLE = "Quotes sent while the connection was down were no longer held by the server: they are lost.";
-
-/** What went wrong, in words a person can act on. */
-export function explainError(error) {
-  if (error && typeof error.kind === "string") return error.message;
-  if (isHubRefusal(error)) return hubReason(error);
-  if (errorKind(error) === ErrorKind.RATE_LIMITED) return "Rate-limited: too many connection attempts from this address.";
-  return "The server is not reachable right now.";
-}
 
 /**
  * The status line, the banner and the footer for one state event of the connection, at time `now`. Pure, so the

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Logging;
 using static Microsoft.Playwright.Assertions;
 
 namespace SignalRTicker.Server.Tests.Page;
@@ -10,8 +5,7 @@ namespace SignalRTicker.Server.Tests.Page;
 /// <summary>
 /// The page hosted on another origin: a second tiny server on another loopback port serves a copy of the page's files
 /// (wwwroot), with a <c>&lt;meta name="ticker-server"&gt;</c> naming the ticker server, so the real page calls its API
-/// and hub cross-origin. (A route-fulfilled origin will not do: Chromium treats it as public and blocks its requests to
-/// loopback before CORS is consulted.)
+/// and hub cross-origin.
 /// </summary>
 [Collection(PageTestGroup.Name)]
 public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
@@ -27,8 +21,8 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
     {
         // The origins must exist before the server starts, since it reads Cors:AllowedOrigins then; the html they
         // serve needs the server's address, so it is filled in afterwards.
-        _allowed = await StaticOrigin.StartAsync(() => _html!);
-        _other = await StaticOrigin.StartAsync(() => _html!);
+        _allowed = await StaticOrigin.StartAsync(() => _html!, servePageFiles: true);
+        _other = await StaticOrigin.StartAsync(() => _html!, servePageFiles: true);
         _cleanup.Add(_allowed);
         _cleanup.Add(_other);
         _app.Settings["Ticker:IntervalMs"] = "50";
@@ -101,27 +95,4 @@ public sealed class CrossOriginTests(Chromium chromium) : IAsyncLifetime
           }).then(r => r.ok ? "ok" : "status " + r.status, () => "blocked")
         """,
         TickerAppFactory.DemoKey);
-
-    /// <summary>A bare web server on its own loopback port that serves the page's files, and the given html at <c>/</c>.</summary>
-    private sealed class StaticOrigin(WebApplication app, string origin) : IAsyncDisposable
-    {
-        public string Origin { get; } = origin;
-
-        public static async Task<StaticOrigin> StartAsync(Func<string> html)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            app.UseStaticFiles(new StaticFileOptions
-            {
-                FileProvider = new PhysicalFileProvider(Path.Combine(Artifacts.RepositoryRoot, "wwwroot")),
-            });
-            app.MapGet("/", () => Results.Content(html(), "text/html; charset=utf-8"));
-            await app.StartAsync();
-            return new StaticOrigin(app, app.Urls.Single().TrimEnd('/'));
-        }
-
-        public ValueTask DisposeAsync() => app.DisposeAsync();
-    }
 }

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, ErrorKind, createApi, parseRetryAfter } from "../api.js";
+import { ApiError, DEFAULT_TOKEN_LIFETIME_MS, ErrorKind, createApi, parseRetryAfter, readToken } from "../lib/ticker-client/api.js";
 
 const SERVER = "http://127.0.0.1:5080/";
 const NOW = Date.parse("2026-11-22T10:00:00Z");
@@ -57,6 +57,33 @@ describe("parseRetryAfter", () => {
     assert.equal(parseRetryAfter("", NOW), null);
     assert.equal(parseRetryAfter("soon", NOW), null);
     assert.equal(parseRetryAfter("-5", NOW), null);
+  });
+});
+
+/** A JWT with these claims (unsigned: only its payload is read). */
+function jwt(claims) {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}.signature`;
+}
+
+describe("readToken", () => {
+  test("the token endpoint's answer, as a backend passes it on: its expiresIn is the lifetime", () => {
+    assert.deepEqual(readToken({ accessToken: "jwt", tokenType: "Bearer", expiresIn: 300 }), { accessToken: "jwt", lifetimeMs: 300_000 });
+  });
+
+  test("a JWT alone lives from its iat to its exp, whatever this machine's clock says", () => {
+    assert.deepEqual(readToken(jwt({ sub: "u1", iat: 1_000, exp: 1_900 })), { accessToken: jwt({ sub: "u1", iat: 1_000, exp: 1_900 }), lifetimeMs: 900_000 });
+  });
+
+  test("a token that says nothing of its lifetime gets a minute", () => {
+    assert.equal(readToken("opaque").lifetimeMs, DEFAULT_TOKEN_LIFETIME_MS);
+    assert.equal(readToken({ accessToken: jwt({ exp: 5 }) }).lifetimeMs, DEFAULT_TOKEN_LIFETIME_MS);
+  });
+
+  test("no access token is null", () => {
+    for (const value of [null, undefined, "", "  ", {}, { accessToken: 42 }, { token: "jwt" }]) {
+      assert.equal(readToken(value), null, JSON.stringify(value));
+    }
   });
 });
 

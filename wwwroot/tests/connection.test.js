@@ -1,11 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ErrorKind } from "../api.js";
+import { ErrorKind } from "../lib/ticker-client/api.js";
 import {
-  ENTITLEMENT_REMOVED, State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal, normaliseRefresh, renewalMargin,
-} from "../connection.js";
+  ENTITLEMENT_REMOVED, State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal, renewalMargin,
+} from "../lib/ticker-client/connection.js";
 import {
-  FakeApi, FakeClock, FakeFeed, FakeHub, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
+  FakeApi, FakeClock, FakeFeed, fakeHubs, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
 } from "./fakes.js";
 
 /** With random() = 0.5, "equal jitter" waits three quarters of each step: 188, 375, 750, 1500 ms... */
@@ -17,19 +17,9 @@ function setup() {
   const feed = new FakeFeed();
   api.feed = feed;
   api.clock = clock;
-  const hubs = [];
   const startAnswers = [];
-  const connection = new TickerConnection({
-    api,
-    timers: clock,
-    random: () => 0.5,
-    createHub: (options) => {
-      const hub = new FakeHub(options, feed);
-      hub.startAnswers = startAnswers;
-      hubs.push(hub);
-      return hub;
-    },
-  });
+  const { hubs, createHub } = fakeHubs(feed, (hub) => { hub.startAnswers = startAnswers; });
+  const connection = new TickerConnection({ api, timers: clock, random: () => 0.5, createHub });
   const states = [];
   const log = [];
   connection.on("state", (event) => states.push({ ...event, at: clock.now() }));
@@ -540,14 +530,73 @@ describe("tokens", () => {
     assert.deepEqual(t.errors, []);
     assert.equal(t.api.count("ticket"), 1);
   });
+});
 
-  test("a MessagePack refresh answer reads like the JSON one", () => {
-    const at = new Date("2026-11-22T10:00:05Z");
-    assert.deepEqual(normaliseRefresh({ ExpiresAt: [at, 0], Symbols: ["btc-usd"], Removed: ["ETH-USD"] }),
-      { expiresAt: at, symbols: ["BTC-USD"], removed: ["ETH-USD"] });
-    assert.deepEqual(normaliseRefresh({ expiresAt: "2026-11-22T10:00:05+00:00", symbols: ["*"], removed: [] }),
-      { expiresAt: at, symbols: ["*"], removed: [] });
-    assert.deepEqual(normaliseRefresh(null), { expiresAt: null, symbols: [], removed: [] });
+describe("token providers", () => {
+  /** A provider that answers from `answers` in turn (an Error is thrown), then with fresh 10-second tokens. */
+  function provider(answers = []) {
+    const given = [];
+    const provide = async () => {
+      const answer = answers.shift();
+      if (answer instanceof Error) throw answer;
+      if (answer !== undefined) return answer;
+      given.push(`own-${given.length + 1}`);
+      return { accessToken: given.at(-1), expiresIn: 10 };
+    };
+    return { provide, given };
+  }
+
+  test("a provider stands in for the key: its tokens buy the tickets and are renewed in band; the token endpoint is never called", async () => {
+    const t = setup();
+    const tokens = provider();
+
+    const settled = t.connection.start(tokens.provide);
+    await t.clock.advance(0);
+    assert.equal(await settled, State.CONNECTED);
+    await t.clock.advance(7_000);
+
+    assert.equal(t.api.count("token"), 0);
+    assert.deepEqual(t.api.calls, [["ticket", "own-1"]]);
+    assert.deepEqual(tokens.given, ["own-1", "own-2"]);
+    assert.deepEqual(t.hub().calls("RefreshToken"), ["own-2"]);
+    assert.equal(t.hubs.length, 1);
+    assert.equal(await t.connection.accessToken(), "own-2");
+  });
+
+  test("a provider that fails is tried again with backoff; one that gives no token ends the session as refused", async () => {
+    const t = setup();
+    const tokens = provider([new Error("The dashboard's backend is down."), null]);
+
+    t.connection.start(tokens.provide);
+    await t.clock.advance(0);
+    assert.equal(t.last().state, State.CONNECTING);
+    assert.equal(t.last().error.message, "The dashboard's backend is down.");
+    assert.equal(t.wait(), delay(0));
+    await t.clock.advance(delay(0));
+
+    assert.equal(t.last().state, State.DISCONNECTED);
+    assert.equal(t.last().reason, StopReason.REFUSED);
+    assert.equal(t.last().error.kind, ErrorKind.REFUSED);
+    assert.deepEqual(t.clock.pending, []);
+  });
+
+  test("a provider that refuses after it gave tokens ends the session as revoked", async () => {
+    const t = setup();
+    const signedOut = Object.assign(new Error("Signed out."), { kind: ErrorKind.REFUSED });
+    const tokens = provider([{ accessToken: "own-1", expiresIn: 10 }, signedOut]);
+    await connected(t, tokens.provide);
+
+    await t.clock.advance(7_000);
+
+    assert.equal(t.last().state, State.DISCONNECTED);
+    assert.equal(t.last().reason, StopReason.REVOKED);
+    assert.equal(t.last().error, signedOut);
+  });
+
+  test("start() takes a key or a function, nothing else", () => {
+    const t = setup();
+    assert.throws(() => t.connection.start(undefined), TypeError);
+    assert.throws(() => t.connection.start(""), TypeError);
   });
 });
 

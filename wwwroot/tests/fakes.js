@@ -1,7 +1,7 @@
 // Test doubles for connection.js: a clock whose timers run only when the test advances it, an API whose answers the
 // test scripts, and a hub connection that behaves like SignalR's HubConnection as far as the connection uses it.
 
-import { ApiError, ErrorKind } from "../api.js";
+import { ApiError, ErrorKind } from "../lib/ticker-client/api.js";
 
 /** Lets every pending promise continuation run (one macrotask turn drains the whole microtask queue). */
 export function settle() {
@@ -79,6 +79,14 @@ export class FakeApi {
     const answer = this.ticketAnswers.shift();
     if (answer instanceof Error) throw answer;
     return answer ?? `tkt-for-${accessToken}`;
+  }
+
+  instruments = []; // what symbols() lists, or an Error it throws
+
+  async symbols(accessToken) {
+    this.calls.push(["symbols", accessToken]);
+    if (this.instruments instanceof Error) throw this.instruments;
+    return this.instruments.map((item) => ({ ...item }));
   }
 
   async history(accessToken, symbol, { since, limit }) {
@@ -241,4 +249,16 @@ export class FakeHub {
   calls(method) {
     return this.invocations.filter(([name]) => name === method).map(([, args]) => args);
   }
+}
+
+/** SignalR connections as TickerConnection's createHub makes them: FakeHubs on `feed`, each set up by `configure`. */
+export function fakeHubs(feed, configure = (hub) => hub) {
+  const hubs = [];
+  const createHub = (options) => {
+    const hub = new FakeHub(options, feed);
+    configure(hub);
+    hubs.push(hub);
+    return hub;
+  };
+  return { hubs, createHub };
 }

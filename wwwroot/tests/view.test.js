@@ -1,7 +1,7 @@
 // describeConnection is the view's one pure part: what the status, the banner and the footer say for a state event.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { State, StopReason } from "../connection.js";
+import { State, StopReason } from "../lib/ticker-client/connection.js";
 import { QUIET_RECONNECT_ATTEMPTS, describeConnection } from "../view.js";
 import { rateLimited, refusedKey, unreachable } from "./fakes.js";
 

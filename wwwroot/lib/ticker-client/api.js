@@ -1,11 +1,11 @@
-// The server's HTTP API as the page uses it: exchange a key for a token, a token for a hub ticket, list symbols and
+// The server's HTTP API as the client uses it: exchange a key for a token, a token for a hub ticket, list symbols and
 // read a symbol's history.
 // Failures become an ApiError whose `kind` says what to do next and whose message a person can act on (the server's
-// problem+json `detail` where there is one). No DOM: the page passes its base URL and origin in.
+// problem+json `detail` where there is one). No DOM: the caller passes the server's address and its page's origin in.
 
 /** What a failed call means for the caller. */
 export const ErrorKind = Object.freeze({
-  REFUSED: "refused", // the API key was not accepted: retrying will not help
+  REFUSED: "refused", // the API key (or the token provider) was not accepted: retrying will not help
   UNAUTHORIZED: "unauthorized", // the token was refused (expired or revoked): get a new one
   RATE_LIMITED: "rate-limited", // 429: wait `retryAfterMs`
   UNREACHABLE: "unreachable", // no answer at all (down, offline, or blocked by CORS)
@@ -44,9 +44,40 @@ export async function problemText(response) {
   }
 }
 
+/** A token's lifetime when nothing says what it is. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 60_000;
+
+/**
+ * A token as the token endpoint answers it, `{ accessToken, expiresIn }` (seconds), or as a token provider may give
+ * it: that answer (a backend that passes POST /api/auth/token's answer on), or the JWT alone, whose lifetime is then
+ * its `exp` less its `iat`. `{ accessToken, lifetimeMs }`, or null when there is no access token.
+ */
+export function readToken(value) {
+  const accessToken = typeof value === "string" ? value.trim() : typeof value?.accessToken === "string" ? value.accessToken.trim() : "";
+  if (!accessToken) return null;
+  const seconds = Number(typeof value === "string" ? Number.NaN : value.expiresIn);
+  const lifetimeMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : jwtLifetimeMs(accessToken) ?? DEFAULT_TOKEN_LIFETIME_MS;
+  return { accessToken, lifetimeMs };
+}
+
+/**
+ * A JWT's `exp` less its `iat`, in milliseconds; null when the token is not a JWT that says. Measured from the token
+ * itself rather than from this machine's clock, which need not agree with the server's.
+ */
+export function jwtLifetimeMs(jwt) {
+  try {
+    const payload = jwt.split(".")[1];
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    const lifetime = (claims.exp - claims.iat) * 1000;
+    return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * @param {object} options
- * @param {string} options.baseUrl the server's address; the page passes document.baseURI
+ * @param {string} options.baseUrl the server's address
  * @param {string} [options.pageOrigin] the page's own origin, to explain a CORS refusal when it differs
  * @param {typeof fetch} [options.fetch]
  * @param {() => number} [options.now]
@@ -112,17 +143,11 @@ export function createApi({ baseUrl, pageOrigin = undefined, fetch = globalThis.
       if (response.status === 429) throw await rateLimited(response, "token requests");
       if (!response.ok) throw await failed(response, "issue a token");
       const body = await response.json().catch(() => null);
-      if (!body || typeof body.accessToken !== "string") {
+      const token = readToken(body);
+      if (!token) {
         throw new ApiError("The server's token response had no accessToken.", { kind: ErrorKind.SERVER, status: response.status });
       }
-      const seconds = Number(body.expiresIn);
-      return {
-        accessToken: body.accessToken,
-        lifetimeMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000,
-        userId: body.userId,
-        role: body.role,
-        symbols: Array.isArray(body.symbols) ? body.symbols : [],
-      };
+      return { ...token, userId: body.userId, role: body.role, symbols: Array.isArray(body.symbols) ? body.symbols : [] };
     },
 
     /** POST /api/auth/ticket: a single-use, 30-second credential for one hub connection's access_token query. */

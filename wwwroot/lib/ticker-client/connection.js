@@ -16,8 +16,10 @@
 // SignalR's withAutomaticReconnect is not used: the server ends a connection whose token expired or was revoked with
 // a close that forbids reconnecting, so that path needs this loop anyway, and one loop for every case is simpler.
 
-import { ErrorKind } from "./api.js";
-import { SequenceTracker, Arrival, mergeQuotes, normaliseQuote, normaliseRecovery, normaliseSymbol } from "./quotes.js";
+import { ApiError, ErrorKind, readToken } from "./api.js";
+import { SequenceTracker, Arrival, mergeQuotes } from "./sequence.js";
+import { Events } from "./events.js";
+import { normaliseQuote, normaliseRecovery, normaliseRefresh, normaliseSymbol } from "./wire.js";
 
 export const State = Object.freeze({
   DISCONNECTED: "disconnected",
@@ -69,6 +71,15 @@ export function errorKind(error) {
   return ErrorKind.SERVER;
 }
 
+/** What went wrong, in words a person can act on. */
+export function explainError(error) {
+  if (error && typeof error.kind === "string") return error.message;
+  if (isHubRefusal(error)) return hubReason(error);
+  if (isHubRefusal(error?.cause)) return hubReason(error.cause); // subscribe() and unsubscribe() reject with these
+  if (errorKind(error) === ErrorKind.RATE_LIMITED) return "Rate-limited: too many connection attempts from this address.";
+  return "The server is not reachable right now.";
+}
+
 /**
  * The wait before retry number `attempt` (0 for the first): exponential, capped, with "equal jitter" (between half and
  * all of the step) so that many pages dropped at once do not come back at once.
@@ -92,19 +103,6 @@ export const MIN_RENEWAL_DELAY_MS = 500;
 
 /** The reason given for subscriptions a renewed token no longer allows (the server's own words for Unsubscribed). */
 export const ENTITLEMENT_REMOVED = "entitlement removed";
-
-/** A `RefreshToken` answer, `{ expiresAt, symbols, removed }`, whichever protocol carried it. */
-export function normaliseRefresh(result) {
-  const stamp = result?.expiresAt ?? result?.ExpiresAt;
-  const expires = Array.isArray(stamp) ? stamp[0] : stamp; // MessagePack: [Date, offset minutes]
-  const when = expires instanceof Date ? expires : new Date(String(expires ?? ""));
-  const list = (value) => (Array.isArray(value) ? value.map(normaliseSymbol) : []);
-  return {
-    expiresAt: Number.isNaN(when.getTime()) ? null : when,
-    symbols: list(result?.symbols ?? result?.Symbols),
-    removed: list(result?.removed ?? result?.Removed),
-  };
-}
 
 const defaultTimers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
@@ -144,12 +142,12 @@ export class TickerConnection {
   #random;
   #backoff;
   #stableAfterMs;
-  #listeners = new Map();
+  #events = new Events();
 
   #state = State.DISCONNECTED;
   #session = 0;
-  #apiKey = null;
-  #keyAccepted = false;
+  #credential = null; // the API key, or the function that provides tokens
+  #keyAccepted = false; // a token was issued in this session: a refusal now means the credential was revoked
   #everConnected = false;
   #hub = null;
   #token = null; // the newest: { value, expiresAt, lifetimeMs }
@@ -200,27 +198,24 @@ export class TickerConnection {
   }
 
   on(event, handler) {
-    let handlers = this.#listeners.get(event);
-    if (!handlers) {
-      handlers = new Set();
-      this.#listeners.set(event, handlers);
-    }
-    handlers.add(handler);
-    return () => handlers.delete(handler);
+    return this.#events.on(event, handler);
   }
 
   /**
-   * Starts a session with this key, ending any previous one (its subscriptions are dropped: another key may see
-   * other symbols). Resolves with the state the session first settles in: connected, or disconnected when the key
-   * is refused or stop() is called first.
+   * Starts a session with this credential, ending any previous one (its subscriptions are dropped: another key may
+   * see other symbols). Resolves with the state the session first settles in: connected, or disconnected when the
+   * credential is refused or stop() is called first.
+   * @param {string | (() => unknown)} credential an API key, exchanged at the token endpoint; or a token provider,
+   *   called whenever a token is needed, that returns what readToken reads (or throws an error whose `kind` is
+   *   `refused` to end the session; any other error is retried)
    */
-  start(apiKey) {
-    const key = String(apiKey ?? "").trim();
-    if (!key) throw new TypeError("start() needs an API key.");
+  start(credential) {
+    const usable = typeof credential === "function" ? credential : String(credential ?? "").trim();
+    if (!usable) throw new TypeError("start() needs an API key or a token provider.");
 
     void this.#teardown();
     this.#dropSubscriptions(null);
-    this.#apiKey = key;
+    this.#credential = usable;
     this.#keyAccepted = false;
     this.#everConnected = false;
 
@@ -267,7 +262,7 @@ export class TickerConnection {
 
   /** The session's access token (renewed when near expiry), for the HTTP API. */
   accessToken() {
-    if (this.#apiKey === null) return Promise.reject(new Error("Not connected: start() first."));
+    if (this.#credential === null) return Promise.reject(new Error("Not connected: start() first."));
     return this.#ensureToken().then((token) => token.value);
   }
 
@@ -285,7 +280,7 @@ export class TickerConnection {
       // Every symbol asked for is subscribed now, also one with no quote yet (its snapshot is empty).
       const added = requested.filter((symbol) => !this.#subscriptions.has(symbol));
       for (const symbol of added) this.#subscriptions.add(symbol);
-      if (added.length > 0) this.#emit("subscribed", { symbols: added });
+      if (added.length > 0) this.#events.emit("subscribed", { symbols: added });
       for (const symbol of requested) this.#release(symbol, snapshot.filter((quote) => quote.symbol === symbol));
       return snapshot;
     } catch (error) {
@@ -303,7 +298,7 @@ export class TickerConnection {
       this.#subscriptions.delete(symbol);
       this.#tracker.forget(symbol);
     }
-    this.#emit("unsubscribed", { symbols: gone, reason: null });
+    this.#events.emit("unsubscribed", { symbols: gone, reason: null });
     const hub = this.#hub;
     if (this.#state === State.CONNECTED && hub) {
       try {
@@ -428,7 +423,7 @@ export class TickerConnection {
     try {
       const recoveries = (await hub.invoke(HubMethod.RESUME, positions)).map(normaliseRecovery);
       const lost = recoveries.filter((recovery) => !recovery.recovered).map((recovery) => recovery.symbol);
-      if (lost.length > 0) this.#emit("unrecovered", { symbols: lost });
+      if (lost.length > 0) this.#events.emit("unrecovered", { symbols: lost });
       for (const symbol of symbols) {
         this.#release(symbol, recoveries.find((recovery) => recovery.symbol === symbol)?.quotes ?? []);
       }
@@ -460,7 +455,7 @@ export class TickerConnection {
     }
     if (!this.#subscriptions.has(quote.symbol)) return;
     const result = this.#tracker.accept(quote.symbol, quote.sequence);
-    if (result.arrival !== Arrival.DUPLICATE) this.#emit("quote", quote, result);
+    if (result.arrival !== Arrival.DUPLICATE) this.#events.emit("quote", quote, result);
   }
 
   #dropSubscriptions(reason, symbols = [...this.#subscriptions]) {
@@ -469,7 +464,7 @@ export class TickerConnection {
       this.#subscriptions.delete(symbol);
       this.#tracker.forget(symbol);
     }
-    this.#emit("unsubscribed", { symbols, reason });
+    this.#events.emit("unsubscribed", { symbols, reason });
   }
 
   #connectedHub() {
@@ -492,7 +487,7 @@ export class TickerConnection {
       const session = this.#session;
       // Timed from the request, not the answer: the token's lifetime started somewhere in between.
       const requestedAt = this.#timers.now();
-      const request = this.#api.token(this.#apiKey).then(
+      const request = this.#issue().then(
         (issued) => {
           const fresh = { value: issued.accessToken, expiresAt: requestedAt + issued.lifetimeMs, lifetimeMs: issued.lifetimeMs };
           if (session === this.#session) {
@@ -513,6 +508,17 @@ export class TickerConnection {
       this.#tokenRequest = request;
     }
     return this.#tokenRequest;
+  }
+
+  /** A new token from the API key, or from the token provider: `{ accessToken, lifetimeMs }`. */
+  async #issue() {
+    const credential = this.#credential;
+    if (typeof credential !== "function") return this.#api.token(credential);
+    const token = readToken(await credential());
+    if (!token) {
+      throw new ApiError("The token provider gave no access token.", { kind: ErrorKind.REFUSED });
+    }
+    return token;
   }
 
   #scheduleRenewal(session, delay) {
@@ -537,7 +543,7 @@ export class TickerConnection {
         await this.#end(StopReason.REVOKED, error);
         return;
       }
-      this.#emit("error", { error, during: "token renewal" });
+      this.#events.emit("error", { error, during: "token renewal" });
       const wait = error?.retryAfterMs ?? this.#delay(this.#renewFailures++);
       const expiresAt = (this.#hubToken ?? this.#token)?.expiresAt ?? 0;
       if (this.#timers.now() + wait < expiresAt) this.#scheduleRenewal(session, wait);
@@ -576,7 +582,7 @@ export class TickerConnection {
     } catch (error) {
       // A call cut short by a close is not a refusal: the loop reconnects with the newest token.
       if (session !== this.#session || hub !== this.#hub || this.#hubToken === null || hub.state !== "Connected") return false;
-      this.#emit("error", { error, during: "token refresh" });
+      this.#events.emit("error", { error, during: "token refresh" });
       if (this.#token === token) this.#token = null; // the reconnect asks for a fresh one
       this.#closed?.resolve(new Error(
         `The connection did not take its renewed token (${hubReason(error)}); reconnecting with a new one.`, { cause: error }));
@@ -586,7 +592,7 @@ export class TickerConnection {
     this.#hubToken = token;
     const removed = result.removed.filter((symbol) => this.#subscriptions.has(symbol));
     this.#dropSubscriptions(ENTITLEMENT_REMOVED, removed);
-    this.#emit("renewed", { at: this.#timers.now(), expiresAt: token.expiresAt, removed });
+    this.#events.emit("renewed", { at: this.#timers.now(), expiresAt: token.expiresAt, removed });
     return true;
   }
 
@@ -595,7 +601,7 @@ export class TickerConnection {
   async #end(reason, error) {
     if (this.#state === State.DISCONNECTED && this.#hub === null) return;
     const stopping = this.#teardown();
-    this.#apiKey = null;
+    this.#credential = null;
     this.#setState(State.DISCONNECTED, { reason, error });
     await stopping;
   }
@@ -626,17 +632,6 @@ export class TickerConnection {
   #setState(state, { reason = null, error = null, attempt = 0, retryAt = null }) {
     const previous = this.#state;
     this.#state = state;
-    this.#emit("state", { state, previous, reason, error, attempt, retryAt });
-  }
-
-  #emit(event, ...args) {
-    for (const handler of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        handler(...args);
-      } catch (error) {
-        // A failing handler must not stop the connection; report it where uncaught errors go.
-        queueMicrotask(() => { throw error; });
-      }
-    }
+    this.#events.emit("state", { state, previous, reason, error, attempt, retryAt });
   }
 }
