@@ -37,6 +37,10 @@ public sealed class ClientModuleCorsTests : IAsyncLifetime
         Assert.False(allowed.Headers.Contains("Access-Control-Allow-Credentials"));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+
+        // Both answers say they depend on the Origin, so no cache hands one origin's copy to another.
+        Assert.Contains("Origin", allowed.Headers.Vary);
+        Assert.Contains("Origin", other.Headers.Vary);
     }
 
     private static async Task<HttpResponseMessage> GetFromAsync(HttpClient client, string path, string origin)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace SignalRTicker.Server.Cors;
 
@@ -23,7 +24,17 @@ public static class CorsExtensions
     }
 
     /// <summary>Runs before authentication, so a preflight (which carries no token) is answered, not refused.</summary>
-    public static IApplicationBuilder UseTickerCors(this IApplicationBuilder app) => app.UseCors(PolicyName);
+    public static IApplicationBuilder UseTickerCors(this IApplicationBuilder app)
+    {
+        // The answer depends on the Origin header; with one allowed origin the framework does not say so, and a shared
+        // cache could then hand a copy without the CORS header (the browser client's module, say) to a dashboard.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+            return next(context);
+        });
+        return app.UseCors(PolicyName);
+    }
 
     /// <summary>Reads the bound options when the policy is first needed, so every configuration source applies.</summary>
     private sealed class ConfigureTickerCors(IOptions<TickerCorsOptions> options) : IConfigureOptions<CorsOptions>
