@@ -15,9 +15,10 @@ using SignalRTicker.Server.Ticker;
 namespace SignalRTicker.Server.Tests;
 
 /// <summary>
-/// The real app with its own SQLite file, its own signing key and seeded keys. With <see cref="Time"/> set, the
-/// feed and token lifetimes run on a <see cref="FakeTimeProvider"/> that the test advances; with
-/// <see cref="Kestrel"/>, the app listens on a loopback port so real sockets (WebSockets, the query token) are used.
+/// The real app with its own SQLite file (or, with <see cref="PostgresConnectionString"/>, a PostgreSQL database), its
+/// own signing key and seeded keys. With <see cref="Time"/> set, the feed and token lifetimes run on a
+/// <see cref="FakeTimeProvider"/> that the test advances; with <see cref="Kestrel"/>, the app listens on a loopback
+/// port so real sockets (WebSockets, the query token) are used.
 /// </summary>
 public sealed class TickerAppFactory : WebApplicationFactory<Program>
 {
@@ -57,6 +58,7 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
         : this(fakeTime: false, kestrel: true, port, previous._folder)
     {
         SigningKey = previous.SigningKey;
+        PostgresConnectionString = previous.PostgresConnectionString;
         Environment = previous.Environment;
         TestServices = previous.TestServices;
         foreach (var (key, value) in previous.Settings)
@@ -73,6 +75,9 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     public bool Kestrel { get; }
 
     public string DatabaseFile => Path.Combine(_folder, "ticker.db");
+
+    /// <summary>Run on this PostgreSQL database (Database:Provider=Postgres) instead of <see cref="DatabaseFile"/>.</summary>
+    public string? PostgresConnectionString { get; init; }
 
     /// <summary>Null leaves Auth:SigningKey unset, as on a fresh machine.</summary>
     public string? SigningKey { get; init; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -104,7 +109,16 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(Environment);
-        builder.UseSetting("ConnectionStrings:Ticker", $"Data Source={DatabaseFile}");
+        if (PostgresConnectionString is { } postgres)
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:Ticker", postgres);
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Ticker", $"Data Source={DatabaseFile}");
+        }
+
         if (SigningKey is not null)
         {
             builder.UseSetting("Auth:SigningKey", SigningKey);

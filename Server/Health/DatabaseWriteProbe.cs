@@ -1,15 +1,20 @@
+using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 using SignalRTicker.Server.Storage;
 
 namespace SignalRTicker.Server.Health;
 
 /// <summary>
-/// Whether the database takes a write: a transaction on a fresh connection that rewrites the header's user version
-/// with its own value (a real write, through the journal, that changes nothing). A load balancer probes often, so
-/// the answer is kept for <see cref="CacheFor"/> and one probe runs at a time.
+/// Whether the database takes a write, on a fresh connection: with SQLite a transaction that rewrites the header's
+/// user version with its own value (a real write, through the journal, that changes nothing); with PostgreSQL a
+/// transaction that is given a transaction id and commits (a commit record in the write-ahead log, no table touched)
+/// and is not read-only (a server in recovery, or one set read-only as managed servers are when their disk fills).
+/// A load balancer probes often, so the answer is kept for <see cref="CacheFor"/> and one probe runs at a time.
 /// </summary>
-internal sealed class DatabaseWriteProbe(DataFolder dataFolder, TimeProvider time, ILogger<DatabaseWriteProbe> logger) : IHealthCheck, IDisposable
+internal sealed class DatabaseWriteProbe(TickerDatabase database, TimeProvider time, ILogger<DatabaseWriteProbe> logger) : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
@@ -39,8 +44,9 @@ internal sealed class DatabaseWriteProbe(DataFolder dataFolder, TimeProvider tim
             var before = _last?.Result.Status ?? HealthStatus.Healthy;
             if (result.Status == HealthStatus.Healthy && before == HealthStatus.Unhealthy)
             {
-                // Connections opened while the file was read-only stay read-only; start afresh now that it is not.
-                SqliteConnection.ClearAllPools();
+                // Pooled connections from before the failure may be read-only (SQLite) or dead (a restarted PostgreSQL,
+                // each found only when next used); start afresh now that the database is back.
+                ClearPools();
                 HealthLog.DatabaseWritable(logger);
             }
             else if (result.Status == HealthStatus.Unhealthy && before == HealthStatus.Healthy)
@@ -62,24 +68,70 @@ internal sealed class DatabaseWriteProbe(DataFolder dataFolder, TimeProvider tim
 
     private async Task<HealthCheckResult> ProbeAsync(CancellationToken cancellationToken)
     {
-        var connectionString = new SqliteConnectionStringBuilder(dataFolder.ConnectionString) { Pooling = false }.ToString();
         try
         {
-            await using var connection = new SqliteConnection(connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "PRAGMA user_version";
-            var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            command.CommandText = $"PRAGMA user_version = {version}";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return HealthCheckResult.Healthy("The database takes writes.");
+            var readOnly = database.Provider switch
+            {
+                DatabaseProvider.Postgres => await WritePostgresAsync(cancellationToken),
+                _ => await WriteSqliteAsync(cancellationToken),
+            };
+            return readOnly
+                ? HealthCheckResult.Unhealthy("The database cannot be written: it is read-only.")
+                : HealthCheckResult.Healthy("The database takes writes.");
         }
-        catch (SqliteException failure)
+        catch (DbException failure)
         {
             return HealthCheckResult.Unhealthy($"The database cannot be written: {failure.Message}");
+        }
+    }
+
+    /// <returns>Always false: a read-only SQLite file fails the write instead.</returns>
+    private async Task<bool> WriteSqliteAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString();
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        command.CommandText = $"PRAGMA user_version = {version}";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return false;
+    }
+
+    /// <returns>Whether the server takes only reads.</returns>
+    private async Task<bool> WritePostgresAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_current_xact_id(), current_setting('transaction_read_only') = 'on'", connection, transaction);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(1))
+            {
+                return true;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return false;
+    }
+
+    private void ClearPools()
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
         }
     }
 }

@@ -1,37 +1,20 @@
-using Microsoft.Data.Sqlite;
 using SignalRTicker.Server.Settings;
 
 namespace SignalRTicker.Server.Storage;
 
-/// <summary>Where the SQLite database (and other local state, such as the development signing key) lives.</summary>
-public sealed record DataFolder(string ConnectionString, string DatabaseFile, string Path)
+/// <summary>
+/// Where this node keeps local state (the development signing key): beside the SQLite file, or with PostgreSQL the
+/// content root's <c>data</c> folder.
+/// </summary>
+public sealed record DataFolder(string Path)
 {
-    public const string ConnectionStringName = "Ticker";
-    public const string SettingKey = "ConnectionStrings:" + ConnectionStringName;
-    private const string DefaultConnectionString = "Data Source=data/ticker.db";
+    public const string SettingKey = DatabaseOptions.ConnectionStringKey;
+    private const string DefaultFolder = "data";
 
-    /// <summary>Reads <c>ConnectionStrings:Ticker</c>; a relative file is taken from the content root.</summary>
-    public static DataFolder From(IConfiguration configuration, IHostEnvironment environment)
-    {
-        SqliteConnectionStringBuilder builder;
-        try
-        {
-            builder = new SqliteConnectionStringBuilder(configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
-        }
-        catch (ArgumentException bad)
-        {
-            throw new InvalidSettingException(SettingKey, $"is not a SQLite connection string such as '{DefaultConnectionString}' ({bad.Message})", bad);
-        }
-
-        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:")
-        {
-            throw new InvalidSettingException(SettingKey, $"must name a database file, such as '{DefaultConnectionString}'.");
-        }
-
-        var file = System.IO.Path.GetFullPath(builder.DataSource, environment.ContentRootPath);
-        builder.DataSource = file;
-        return new DataFolder(builder.ToString(), file, System.IO.Path.GetDirectoryName(file)!);
-    }
+    public static DataFolder From(TickerDatabase database, IHostEnvironment environment) =>
+        new(database.SqliteFile is { } file
+            ? System.IO.Path.GetDirectoryName(file)!
+            : System.IO.Path.Combine(environment.ContentRootPath, DefaultFolder));
 
     /// <summary>Creates the folder; a folder that cannot be made is a bad setting, named.</summary>
     public void Create()

@@ -2,6 +2,6 @@ namespace SignalRTicker.Server.Storage;
 
 internal static partial class StorageLog
 {
-    [LoggerMessage(1100, LogLevel.Information, "Database ready at {DatabaseFile}", EventName = "DatabaseReady")]
-    public static partial void DatabaseReady(ILogger logger, string databaseFile);
+    [LoggerMessage(1100, LogLevel.Information, "{Provider} database ready at {Database}", EventName = "DatabaseReady")]
+    public static partial void DatabaseReady(ILogger logger, DatabaseProvider provider, string database);
 }

@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace SignalRTicker.Server.Storage;
 
 /// <summary>
-/// The gateway's database. Its migrations were made when it was the key store's alone; their ids are what a database
-/// records as applied, so they keep their names.
+/// The gateway's database, as every feature sees it. Each provider has a context of its own
+/// (<see cref="SqliteTickerDbContext"/>, <see cref="PostgresTickerDbContext"/>) because each keeps its own set of
+/// migrations, EF Core's pattern for several providers: a model change adds a migration to both sets, e.g.
+/// <c>dotnet ef migrations add Name --context PostgresTickerDbContext -- --Database:Provider=Postgres
+/// --ConnectionStrings:Ticker=Host=localhost</c>, and the same with <c>SqliteTickerDbContext</c>.
 /// </summary>
-public sealed class TickerDbContext(DbContextOptions<TickerDbContext> options) : DbContext(options)
+public abstract class TickerDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
@@ -39,12 +41,5 @@ public sealed class TickerDbContext(DbContextOptions<TickerDbContext> options) :
         instrument.HasKey(i => i.Symbol);
         instrument.Property(i => i.Symbol).HasMaxLength(InstrumentRecord.MaxSymbolLength);
         instrument.Property(i => i.Source).HasMaxLength(InstrumentRecord.MaxSourceLength);
-    }
-
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so queries stay server-side.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 }

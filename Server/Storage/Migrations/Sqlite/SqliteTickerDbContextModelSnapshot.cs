@@ -7,10 +7,10 @@ using SignalRTicker.Server.Storage;
 
 #nullable disable
 
-namespace SignalRTicker.Server.Storage.Migrations
+namespace SignalRTicker.Server.Storage.Migrations.Sqlite
 {
-    [DbContext(typeof(TickerDbContext))]
-    partial class TickerDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(SqliteTickerDbContext))]
+    partial class SqliteTickerDbContextModelSnapshot : ModelSnapshot
     {
         protected override void BuildModel(ModelBuilder modelBuilder)
         {

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SignalRTicker.Server.Storage.Migrations
+namespace SignalRTicker.Server.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class InitialKeyStore : Migration

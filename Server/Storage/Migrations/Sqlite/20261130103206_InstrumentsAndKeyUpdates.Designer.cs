@@ -8,9 +8,9 @@ using SignalRTicker.Server.Storage;
 
 #nullable disable
 
-namespace SignalRTicker.Server.Storage.Migrations
+namespace SignalRTicker.Server.Storage.Migrations.Sqlite
 {
-    [DbContext(typeof(TickerDbContext))]
+    [DbContext(typeof(SqliteTickerDbContext))]
     [Migration("20261130103206_InstrumentsAndKeyUpdates")]
     partial class InstrumentsAndKeyUpdates
     {
