@@ -20,8 +20,8 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary><c>ConnectionStrings:Ticker</c>: a SQLite file (default <c>data/ticker.db</c>), or an Npgsql connection string.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The provider named; only read after validation.</summary>
-    public DatabaseProvider ProviderKind => Parse(Provider) ?? throw new InvalidOperationException($"{ProviderKey} was not validated.");
+    /// <summary>The provider named; call it after validation. (A method: validation reads every property.)</summary>
+    public DatabaseProvider GetProvider() => Parse(Provider) ?? throw new InvalidOperationException($"{ProviderKey} was not validated.");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -31,13 +31,23 @@ public sealed class DatabaseOptions : IValidatableObject
         }
         else if (provider == DatabaseProvider.Postgres && PostgresProblem(ConnectionString) is { } problem)
         {
-            yield return new ValidationResult($"{ConnectionStringKey} {problem} (with {ProviderKey}=Postgres).");
+            yield return new ValidationResult($"{ConnectionStringKey} {problem}, since {ProviderKey} is Postgres.");
         }
     }
 
-    private static DatabaseProvider? Parse(string? provider) =>
-        Enum.GetValues<DatabaseProvider>().Cast<DatabaseProvider?>()
-            .FirstOrDefault(p => string.Equals(p.ToString(), provider?.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>A provider's name in any case; not a number, nor a list (which Enum.TryParse would take).</summary>
+    private static DatabaseProvider? Parse(string? provider)
+    {
+        foreach (var known in Enum.GetValues<DatabaseProvider>())
+        {
+            if (string.Equals(known.ToString(), provider?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>What is wrong with an Npgsql connection string, never quoting it: it may hold a password.</summary>
     private static string? PostgresProblem(string? connectionString)
@@ -56,7 +66,7 @@ public sealed class DatabaseOptions : IValidatableObject
         }
         catch (ArgumentException bad)
         {
-            return $"is not an Npgsql connection string {Example}: {bad.Message}";
+            return $"is not a PostgreSQL connection string {Example} ({bad.Message})";
         }
     }
 }

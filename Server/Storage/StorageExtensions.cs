@@ -61,7 +61,7 @@ public static class StorageExtensions
         {
             throw new InvalidSettingException(DatabaseOptions.ConnectionStringKey, database.Provider switch
             {
-                DatabaseProvider.Postgres => $"the PostgreSQL database '{database.Name}' cannot be reached and migrated: {Reason(cause)}",
+                DatabaseProvider.Postgres => $"the PostgreSQL database '{database.Name}' cannot be reached or migrated: {Reason(cause)}",
                 _ => $"the database '{database.Name}' cannot be opened and written: {cause.Message}",
             }, failure);
         }
@@ -81,7 +81,8 @@ public static class StorageExtensions
             }
             catch (PostgresException raced) when (attempt == 1 && raced.SqlState is PostgresErrorCodes.DuplicateDatabase)
             {
-                // Another node created the missing database between this one's check and its CREATE DATABASE.
+                // Another node created the missing database between this one's check and its CREATE DATABASE (Npgsql
+                // absorbs only a CREATE that overlaps the other's); it exists now, so migrating again finds it.
             }
         }
     }
@@ -102,9 +103,10 @@ public static class StorageExtensions
         var messages = new List<string>();
         for (var current = failure; current is not null; current = current.InnerException)
         {
-            if (!messages.Contains(current.Message))
+            var message = current.Message.TrimEnd('.');
+            if (!messages.Contains(message))
             {
-                messages.Add(current.Message);
+                messages.Add(message);
             }
         }
 

@@ -13,7 +13,7 @@ public sealed record TickerDatabase(DatabaseProvider Provider, string Connection
     private const string DefaultSqliteConnectionString = "Data Source=data/ticker.db";
 
     /// <summary>Reads validated <see cref="DatabaseOptions"/>; a relative SQLite file is taken from the content root.</summary>
-    public static TickerDatabase From(DatabaseOptions options, IHostEnvironment environment) => options.ProviderKind switch
+    public static TickerDatabase From(DatabaseOptions options, IHostEnvironment environment) => options.GetProvider() switch
     {
         DatabaseProvider.Postgres => Postgres(options.ConnectionString!),
         _ => Sqlite(options.ConnectionString ?? DefaultSqliteConnectionString, environment),
