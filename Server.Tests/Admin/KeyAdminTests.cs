@@ -1,16 +1,30 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SignalRTicker.Server.Storage;
+using SignalRTicker.Server.Tests.Fixtures;
+using SignalRTicker.Server.Tests.Storage;
+
 namespace SignalRTicker.Server.Tests.Admin;
 
 /// <summary>The admin key API: create (shown once), list and get (never the key), revoke; for admins only.</summary>
-public sealed class KeyAdminTests : IAsyncLifetime
+public sealed class KeyAdminTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IAsyncLifetime
 {
-    private readonly TickerAppFactory _app = new();
+    private TickerAppFactory _app = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>Runs this test's app on <paramref name="provider"/> (it has not started yet).</summary>
+    private async Task UseAsync(DatabaseProvider provider)
+    {
+        if (await postgres.CreateDatabaseAsync(provider) is { } database)
+        {
+            await _app.DisposeAsync();
+            _app = new TickerAppFactory { PostgresConnectionString = database };
+        }
+    }
 
     private async Task<HttpClient> AdminClientAsync() =>
         _app.CreateClient((await _app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken);
@@ -32,9 +46,11 @@ public sealed class KeyAdminTests : IAsyncLifetime
         Assert.Equal(created.Id.ToString(), token.UserId);
     }
 
-    [Fact]
-    public async Task List_ShowsKeysButNeverTheSecretOrHash()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task List_ShowsKeysButNeverTheSecretOrHash(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         using var admin = await AdminClientAsync();
         using var create = await admin.PostAsJsonAsync("/api/admin/keys", new { name = "bob", role = "admin", symbols = new[] { "*" } });
         var created = (await create.Content.ReadFromJsonAsync<CreatedKeyResponse>())!;
@@ -53,9 +69,11 @@ public sealed class KeyAdminTests : IAsyncLifetime
         Assert.Contains(keys, k => k.GetProperty("lastUsedAt").ValueKind == JsonValueKind.String); // the admin key got a token
     }
 
-    [Fact]
-    public async Task Revoke_StopsTheKey_ThenIs404()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Revoke_StopsTheKey_ThenIs404(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
         using var admin = await AdminClientAsync();
 
@@ -72,9 +90,11 @@ public sealed class KeyAdminTests : IAsyncLifetime
         Assert.True(Assert.Single(list!, k => k.Id == id).Revoked);
     }
 
-    [Fact]
-    public async Task Tokens_ShowWhoGotThem_AndWhichAreRevoked_NeverTheTokenItself()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Tokens_ShowWhoGotThem_AndWhichAreRevoked_NeverTheTokenItself(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
         using var anonymous = _app.CreateClient();
         anonymous.DefaultRequestHeaders.UserAgent.ParseAdd("ticker-test/1.0");

@@ -5,20 +5,25 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRTicker.Server.Instruments;
+using SignalRTicker.Server.Storage;
+using SignalRTicker.Server.Tests.Fixtures;
+using SignalRTicker.Server.Tests.Storage;
 
 namespace SignalRTicker.Server.Tests.Instruments;
 
 /// <summary>
 /// Instruments that admins add and remove are stored and survive restarts; sequences and prices carry on after a
-/// graceful restart and never repeat after a crash.
+/// graceful restart and never repeat after a crash; on SQLite and on PostgreSQL.
 /// </summary>
-public sealed class InstrumentStorageTests
+public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
-    [Fact]
-    public async Task AddedInstruments_SurviveARestart_AndARemovedOneStaysRemoved()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AddedInstruments_SurviveARestart_AndARemovedOneStaysRemoved(DatabaseProvider provider)
     {
         var folder = TickerAppFactory.NewDataFolder();
-        await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true })
+        var database = await postgres.CreateDatabaseAsync(provider);
+        await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true, PostgresConnectionString = database })
         {
             using var admin = await AdminAsync(first);
             Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest("acme", "published"))).StatusCode);
@@ -29,7 +34,7 @@ public sealed class InstrumentStorageTests
             Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/admin/symbols/ETH-USD")).StatusCode);
         }
 
-        await using var second = new TickerAppFactory(dataFolder: folder);
+        await using var second = new TickerAppFactory(dataFolder: folder) { PostgresConnectionString = database };
         using var client = await AdminAsync(second);
         var symbols = (await client.GetFromJsonAsync<InstrumentInfo[]>("/api/symbols"))!.ToDictionary(s => s.Symbol);
         Assert.Equal("published", symbols["ACME"].Source);
@@ -39,10 +44,11 @@ public sealed class InstrumentStorageTests
         Assert.True(symbols.ContainsKey("BTC-USD"));
     }
 
-    [Fact]
-    public async Task RemovingAnInstrument_UnsubscribesEveryConnection_AndItCanBeAddedAgainWithoutRepeatingSequences()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task RemovingAnInstrument_UnsubscribesEveryConnection_AndItCanBeAddedAgainWithoutRepeatingSequences(DatabaseProvider provider)
     {
-        await using var app = new TickerAppFactory();
+        await using var app = new TickerAppFactory { PostgresConnectionString = await postgres.CreateDatabaseAsync(provider) };
         using var admin = await AdminAsync(app);
         await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest("ACME", "published"));
         var publisher = await app.CreateKeyAsync("publisher", "ACME");
@@ -105,13 +111,15 @@ public sealed class InstrumentStorageTests
         Assert.True(app.Services.GetRequiredService<InstrumentRegistry>().Contains("BTC-USD"));
     }
 
-    [Fact]
-    public async Task GracefulRestart_CarriesOnEachSequenceAndPrice()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task GracefulRestart_CarriesOnEachSequenceAndPrice(DatabaseProvider provider)
     {
         var folder = TickerAppFactory.NewDataFolder();
+        var database = await postgres.CreateDatabaseAsync(provider);
         string publisher;
         Quote simulatedBefore;
-        await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true })
+        await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true, PostgresConnectionString = database })
         {
             using var admin = await AdminAsync(first);
             await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest("ACME", "published"));
@@ -131,7 +139,7 @@ public sealed class InstrumentStorageTests
             Assert.Equal(3, simulatedBefore.Sequence);
         }
 
-        await using var second = new TickerAppFactory(dataFolder: folder);
+        await using var second = new TickerAppFactory(dataFolder: folder) { PostgresConnectionString = database };
         var instruments = second.Services.GetRequiredService<InstrumentRegistry>();
         Assert.True(instruments.TryGetLatest("ACME", out var acme));
         Assert.Equal((15m, 14m, 16m, 5L), (acme.Price, acme.Bid!.Value, acme.Ask!.Value, acme.Sequence));
@@ -147,12 +155,14 @@ public sealed class InstrumentStorageTests
         Assert.InRange(btcNow.Price, simulatedBefore.Price * 0.9m, simulatedBefore.Price * 1.1m);
     }
 
-    [Fact]
-    public async Task AfterACrash_SequencesJumpForward_AndNeverRepeat()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AfterACrash_SequencesJumpForward_AndNeverRepeat(DatabaseProvider provider)
     {
         var folder = TickerAppFactory.NewDataFolder();
         var copy = TickerAppFactory.NewDataFolder();
-        await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true })
+        var database = await postgres.CreateDatabaseAsync(provider);
+        await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true, PostgresConnectionString = database })
         {
             using var admin = await AdminAsync(first);
             await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest("ACME", "published"));
@@ -161,16 +171,32 @@ public sealed class InstrumentStorageTests
             await publish.PostAsJsonAsync("/api/quotes", new[] { new QuoteInput("ACME", 1m) });
 
             // A second passes: the instrument's sequences are reserved ahead. Then more quotes, and the process dies:
-            // the database is as it was before any graceful stop.
+            // the database is as it was before any graceful stop (a copy of the SQLite file; PostgreSQL stopped, so the
+            // graceful stop's save fails).
             first.Time!.Advance(InstrumentPersistence.Interval);
             var instruments = first.Services.GetRequiredService<InstrumentRegistry>();
             await TaskTimeoutExtensions.WaitUntilAsync(() => instruments.TryGet("ACME", out var i) && i.ReservedSequence > 1);
             await publish.PostAsJsonAsync("/api/quotes", new[] { new QuoteInput("ACME", 2m), new QuoteInput("ACME", 3m) });
-            CopyDatabase(first.DatabaseFile, copy);
+            if (database is null)
+            {
+                CopyDatabase(first.DatabaseFile, copy);
+            }
+            else
+            {
+                await postgres.KillAsync().DefaultTimeout();
+            }
         }
 
-        Directory.Delete(folder, recursive: true);
-        await using var second = new TickerAppFactory(dataFolder: copy);
+        if (database is null)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        else
+        {
+            await postgres.RestartAsync().DefaultTimeout(ServerProcess.StartTimeout);
+        }
+
+        await using var second = new TickerAppFactory(dataFolder: copy) { PostgresConnectionString = database };
         var publisherAgain = await second.CreateKeyAsync("publisher", "ACME");
         using var again = second.CreateClient((await second.GetTokenAsync(publisherAgain)).AccessToken);
         await again.PostAsJsonAsync("/api/quotes", new[] { new QuoteInput("ACME", 4m) });

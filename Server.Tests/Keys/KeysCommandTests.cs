@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Storage;
+using SignalRTicker.Server.Tests.Fixtures;
+using SignalRTicker.Server.Tests.Storage;
 
 namespace SignalRTicker.Server.Tests.Keys;
 
-/// <summary>The <c>keys</c> command: create (shown once), list (never the key), revoke, on the configured database.</summary>
-public sealed class KeysCommandTests : IAsyncLifetime
+/// <summary>The <c>keys</c> command: create (shown once), list (never the key), update, revoke, on the configured database.</summary>
+public sealed class KeysCommandTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IAsyncLifetime
 {
     private readonly TickerAppFactory _app = new();
     private readonly StringWriter _output = new();
@@ -15,34 +18,42 @@ public sealed class KeysCommandTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    [Fact]
-    public async Task Command_CreatesListsAndRevokes_OnTheConfiguredDatabase()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Command_CreatesListsUpdatesAndRevokes_OnTheConfiguredDatabase(DatabaseProvider provider)
     {
+        await using var app = new TickerAppFactory { PostgresConnectionString = await postgres.CreateDatabaseAsync(provider) };
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var created = await KeysCommand.RunAsync(["create", "--name", "alice", "--role", "user", "--symbols", "BTC-USD,eth-usd"], _app.Services, output, error, CancellationToken.None);
+        var created = await KeysCommand.RunAsync(["create", "--name", "alice", "--role", "user", "--symbols", "BTC-USD,eth-usd"], app.Services, output, error, CancellationToken.None);
 
         Assert.Equal(0, created);
         var secret = output.ToString().Split("API key (shown once): ")[1].Trim();
-        var token = await _app.GetTokenAsync(secret);
+        var token = await app.GetTokenAsync(secret);
         Assert.Equal(["BTC-USD", "ETH-USD"], token.Symbols);
 
         output.GetStringBuilder().Clear();
-        Assert.Equal(0, await KeysCommand.RunAsync(["list"], _app.Services, output, error, CancellationToken.None));
+        Assert.Equal(0, await KeysCommand.RunAsync(["list"], app.Services, output, error, CancellationToken.None));
         Assert.Contains(token.UserId, output.ToString());
         Assert.Contains("alice", output.ToString());
         Assert.DoesNotContain(secret, output.ToString());
 
-        Assert.Equal(0, await KeysCommand.RunAsync(["revoke", token.UserId], _app.Services, output, error, CancellationToken.None));
-        using var client = _app.CreateClient();
+        Assert.Equal(0, await KeysCommand.RunAsync(["update", token.UserId, "--symbols", "SOL-USD", "--role", "publisher"], app.Services, output, error, CancellationToken.None));
+        Assert.Contains("its tokens are revoked", output.ToString());
+        output.GetStringBuilder().Clear();
+        Assert.Equal(0, await KeysCommand.RunAsync(["list"], app.Services, output, error, CancellationToken.None));
+        Assert.Contains($"{token.UserId}  publisher  active   alice  [SOL-USD]", output.ToString());
+
+        Assert.Equal(0, await KeysCommand.RunAsync(["revoke", token.UserId], app.Services, output, error, CancellationToken.None));
+        using var client = app.CreateClient();
         using var refused = await client.PostAsJsonAsync("/api/auth/token", new { apiKey = secret });
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
-        Assert.Equal(1, await KeysCommand.RunAsync(["create", "--name", "x", "--role", "root"], _app.Services, output, error, CancellationToken.None));
+        Assert.Equal(1, await KeysCommand.RunAsync(["create", "--name", "x", "--role", "root"], app.Services, output, error, CancellationToken.None));
         Assert.Contains("--role", error.ToString());
         Assert.Contains("--symbols", error.ToString());
-        Assert.Equal(2, await KeysCommand.RunAsync(["revoke", Guid.NewGuid().ToString()], _app.Services, output, error, CancellationToken.None));
+        Assert.Equal(2, await KeysCommand.RunAsync(["revoke", Guid.NewGuid().ToString()], app.Services, output, error, CancellationToken.None));
     }
 
     [Fact]

@@ -2,26 +2,40 @@ using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRTicker.Server.Revocation;
-using SignalRTicker.Server.Tests.Health;
+using SignalRTicker.Server.Storage;
+using SignalRTicker.Server.Tests.Fixtures;
+using SignalRTicker.Server.Tests.Storage;
 
 namespace SignalRTicker.Server.Tests.Revocation;
 
 /// <summary>
-/// A revocation made while the database cannot be written is in effect at once, answered 503 (not durable yet),
-/// written by the sweep when the database recovers, and still in effect after a restart.
+/// A revocation made while the database cannot be written (read-only SQLite, stopped PostgreSQL) is in effect at once,
+/// answered 503 (not durable yet), written by the sweep when the database recovers, and still in effect after a restart.
 /// </summary>
 [Trait("Category", "WallClock")]
-public sealed class RevocationDurabilityTests : IAsyncLifetime
+public sealed class RevocationDurabilityTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IAsyncLifetime
 {
-    private TickerAppFactory _app = new(fakeTime: false, kestrel: true) { Settings = { ["Revocation:SweepInterval"] = "00:00:01" } };
+    private TickerAppFactory? _app;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    [Fact]
-    public async Task RevocationsWhileReadOnly_TakeEffect_Answer503_AreWrittenOnRecovery_AndSurviveARestart()
+    public async Task DisposeAsync()
     {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task RevocationsWhileReadOnly_TakeEffect_Answer503_AreWrittenOnRecovery_AndSurviveARestart(DatabaseProvider provider)
+    {
+        _app = new TickerAppFactory(fakeTime: false, kestrel: true)
+        {
+            PostgresConnectionString = await postgres.CreateDatabaseAsync(provider),
+            Settings = { ["Revocation:SweepInterval"] = "00:00:01" },
+        };
         var token = (await _app.GetTokenAsync()).AccessToken;
         var (keyId, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
         var ofKey = (await _app.GetTokenAsync(secret)).AccessToken;
@@ -38,7 +52,7 @@ public sealed class RevocationDurabilityTests : IAsyncLifetime
         };
         var pending = _app.Services.GetRequiredService<PendingRevocations>();
 
-        using (var readOnly = UnwritableDatabase.Make(_app.DatabaseFile))
+        await using (var outage = await DatabaseOutage.BeginAsync(_app, postgres))
         {
             using var revokeToken = await owner.DeleteAsync("/api/auth/token");
             using var revokeKey = await admin.DeleteAsync($"/api/admin/keys/{keyId}");
@@ -55,7 +69,7 @@ public sealed class RevocationDurabilityTests : IAsyncLifetime
 
             // Still not durable: repeating says so again.
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await owner.DeleteAsync("/api/auth/token")).StatusCode);
-            readOnly.Restore();
+            await outage.EndAsync();
         }
 
         await TaskTimeoutExtensions.WaitUntilAsync(() => pending.Count == 0);

@@ -1,29 +1,45 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Revocation;
+using SignalRTicker.Server.Storage;
+using SignalRTicker.Server.Tests.Fixtures;
+using SignalRTicker.Server.Tests.Storage;
 using Xunit.Abstractions;
 
 namespace SignalRTicker.Server.Tests.Revocation;
 
 /// <summary>A revoked or expired credential loses its live stream within a second; revocations do not pile up.</summary>
-public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RevocationTests(ITestOutputHelper output, PostgresServer postgres) : IClassFixture<PostgresServer>, IAsyncLifetime
 {
     private static readonly TimeSpan CloseDeadline = TimeSpan.FromSeconds(1);
 
-    // Short tokens and slow ticks, so moving fake time past an expiry does not run thousands of feed ticks.
-    private readonly TickerAppFactory _app = new(kestrel: true)
-    {
-        Settings = { ["Auth:TokenLifetime"] = "00:01:00", ["Ticker:IntervalMs"] = "1000" },
-    };
+    private TickerAppFactory _app = App();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    // Short tokens and slow ticks, so moving fake time past an expiry does not run thousands of feed ticks.
+    private static TickerAppFactory App(string? postgres = null) => new(kestrel: true)
+    {
+        PostgresConnectionString = postgres,
+        Settings = { ["Auth:TokenLifetime"] = "00:01:00", ["Ticker:IntervalMs"] = "1000" },
+    };
+
+    /// <summary>Runs this test's app on <paramref name="provider"/> (it has not started yet).</summary>
+    private async Task UseAsync(DatabaseProvider provider)
+    {
+        if (await postgres.CreateDatabaseAsync(provider) is { } database)
+        {
+            await _app.DisposeAsync();
+            _app = App(database);
+        }
+    }
 
     [Fact]
     [Trait("Category", "WallClock")]
@@ -132,9 +148,11 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(list.Contains(jwt.Id) && list.Contains(id));
     }
 
-    [Fact]
-    public async Task KeyRevokedByAnotherProcess_IsPickedUpByTheSweep_AndClosesConnections()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task KeyRevokedByAnotherProcess_IsPickedUpByTheSweep_AndClosesConnections(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         var (id, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD");
         await using var hub = await StartAsync((await _app.GetTokenAsync(secret)).AccessToken);
         var closed = ClosedAsync(hub);
@@ -145,9 +163,11 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         await closed.DefaultTimeout();
     }
 
-    [Fact]
-    public async Task Sweep_PurgesRevocationsAndRecordsOfExpiredTokens()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Sweep_PurgesRevocationsAndRecordsOfExpiredTokens(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         var token = (await _app.GetTokenAsync()).AccessToken;
         using (var client = _app.CreateClient(token))
         {
@@ -157,7 +177,7 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         var list = _app.Services.GetRequiredService<RevocationList>();
         var sweeper = _app.Services.GetServices<IHostedService>().OfType<RevocationSweeper>().Single();
         Assert.Equal(1, list.Count);
-        Assert.Equal(1, CountTokenRecords());
+        Assert.Equal(1, await CountTokenRecordsAsync());
 
         await sweeper.SweepAsync(CancellationToken.None).DefaultTimeout();
         Assert.Equal(1, list.Count);
@@ -166,16 +186,13 @@ public sealed class RevocationTests(ITestOutputHelper output) : IAsyncLifetime
         await sweeper.SweepAsync(CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(0, list.Count);
-        Assert.Equal(0, CountTokenRecords());
+        Assert.Equal(0, await CountTokenRecordsAsync());
     }
 
-    private int CountTokenRecords()
+    private async Task<int> CountTokenRecordsAsync()
     {
-        using var connection = new SqliteConnection($"Data Source={_app.DatabaseFile}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM Tokens";
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TickerDbContext>().Tokens.CountAsync().DefaultTimeout();
     }
 
     private async Task<HubConnection> StartAsync(string token)

@@ -90,6 +90,41 @@ public sealed class PostgresStorageTests(PostgresServer postgres) : IClassFixtur
         }
     }
 
+    [ServerFact(Needs.Postgres)]
+    public async Task KeysCommand_AsAProcess_ManagesKeysOnPostgres()
+    {
+        var created = await postgres.CreateDatabaseAsync().DefaultTimeout();
+        var folder = Directory.CreateTempSubdirectory("ticker-keys-");
+        try
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = "postgres",
+                ["ConnectionStrings:Ticker"] = created.ConnectionString,
+                ["Auth:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            };
+            await using (var create = Startup.ServerProcess.Start(folder.FullName, "Production", settings, "keys", "create", "--name", "ops", "--role", "admin", "--symbols", "*"))
+            {
+                var exitCode = await create.ExitCodeAsync(TimeSpan.FromSeconds(30));
+                Assert.True(exitCode == 0, $"exit code {exitCode}: {string.Join('\n', create.Stderr)}");
+                Assert.Contains(create.Stdout, line => line.StartsWith("API key (shown once): stk_", StringComparison.Ordinal));
+            }
+
+            await using var list = Startup.ServerProcess.Start(folder.FullName, "Production", settings, "keys", "list");
+            Assert.Equal(0, await list.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(list.Stdout, line => line.Contains("admin      active   ops  [*]", StringComparison.Ordinal));
+
+            // Written where the command said: this server's database, and no SQLite file beside it.
+            await using var source = NpgsqlDataSource.Create(created.ConnectionString);
+            Assert.Equal(["ops"], await ListAsync<string>(source, "SELECT \"Name\" FROM \"ApiKeys\""));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(folder.FullName));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Model_IsWhatItsPostgresMigrationsMake_WhichAreASetOfTheirOwn()
     {

@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SignalRTicker.Server.Keys;
+using SignalRTicker.Server.Storage;
+using SignalRTicker.Server.Tests.Fixtures;
+using SignalRTicker.Server.Tests.Storage;
 using SignalRTicker.Server.Ticker;
 
 namespace SignalRTicker.Server.Tests.Ticker;
@@ -15,13 +18,26 @@ namespace SignalRTicker.Server.Tests.Ticker;
 /// pass in an instant. Real sockets: a WebSocket sends its token once, at connect, as browsers and the clients do
 /// (long polling sends one with every request, so there the client's token provider must hand out the refreshed one).
 /// </summary>
-public sealed class LiveSessionTests : IAsyncLifetime
+public sealed class LiveSessionTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IAsyncLifetime
 {
-    private readonly TickerAppFactory _app = new(kestrel: true) { Settings = { ["Auth:TokenLifetime"] = "00:00:06" } };
+    private TickerAppFactory _app = App();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static TickerAppFactory App(string? postgres = null) =>
+        new(kestrel: true) { PostgresConnectionString = postgres, Settings = { ["Auth:TokenLifetime"] = "00:00:06" } };
+
+    /// <summary>Runs this test's app on <paramref name="provider"/> (it has not started yet).</summary>
+    private async Task UseAsync(DatabaseProvider provider)
+    {
+        if (await postgres.CreateDatabaseAsync(provider) is { } database)
+        {
+            await _app.DisposeAsync();
+            _app = App(database);
+        }
+    }
 
     [Fact]
     public async Task ASixSecondToken_RefreshedTwice_KeepsOneConnectionOpenFor15Seconds_WithNoGap()
@@ -249,9 +265,11 @@ public sealed class LiveSessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PatchAsJsonAsync("/api/admin/keys/not-a-guid", new UpdateKeyRequest("x"))).StatusCode);
     }
 
-    [Fact]
-    public async Task TheKeysCommand_ChangesAKey_AndTheRunningServerAppliesItWithinItsSweep()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task TheKeysCommand_ChangesAKey_AndTheRunningServerAppliesItWithinItsSweep(DatabaseProvider provider)
     {
+        await UseAsync(provider);
         var (keyId, secret) = await _app.CreateKeyWithIdAsync("user", "BTC-USD", "ETH-USD");
         var (hub, _) = await _app.ConnectAsync(secret);
         await using var _hub = hub;

@@ -89,9 +89,10 @@ public static class StorageExtensions
 
     private static void Configure(DbContextOptionsBuilder options, IServiceProvider services) => options
         .AddInterceptors(services.GetServices<IInterceptor>())
-        // A failed command is answered (a 503) and logged, a flood of them summarised, by whoever ran it; EF would log
-        // every one again, with its SQL and stack trace.
+        // A connection or command that failed is answered (a 503) and logged, a flood of them summarised, by whoever
+        // used it; EF would log every one again, with its SQL and stack trace.
         .ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
             (RelationalEventId.CommandError, LogLevel.Debug),
             (RelationalEventId.TransactionError, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug),
