@@ -56,6 +56,31 @@ public sealed class PostgresStorageTests(PostgresServer postgres) : IClassFixtur
     }
 
     [ServerFact(Needs.Postgres)]
+    public async Task ServersStartingTogether_OnAnEmptyDatabase_SeedEachConfiguredKeyOnce_AndShareIt()
+    {
+        var created = await postgres.CreateDatabaseAsync().DefaultTimeout();
+        var servers = Enumerable.Range(0, Nodes).Select(_ => new TickerAppFactory { PostgresConnectionString = created.ConnectionString }).ToList();
+        try
+        {
+            await Task.WhenAll(servers.Select(server => Task.Run(() => server.Services))).DefaultTimeout(TimeSpan.FromSeconds(30));
+
+            await using var source = NpgsqlDataSource.Create(created.ConnectionString);
+            Assert.Equal(
+                ["admin (Auth:AdminApiKey)", "demo (Auth:DemoApiKey)"],
+                await ListAsync<string>(source, "SELECT \"Name\" FROM \"ApiKeys\" ORDER BY \"Name\""));
+            var key = await servers[0].CreateKeyAsync("user", "BTC-USD");
+            Assert.Equal(["BTC-USD"], (await servers[^1].GetTokenAsync(key)).Symbols);
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    [ServerFact(Needs.Postgres)]
     public async Task Timestamps_AreTimestamptz_AndStoredAsTheSameInstantInUtc()
     {
         var created = await postgres.CreateDatabaseAsync().DefaultTimeout();

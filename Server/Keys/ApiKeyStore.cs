@@ -29,8 +29,17 @@ public sealed class ApiKeyStore(TickerDbContext db, TimeProvider time)
             return false;
         }
 
-        await AddAsync(secret, name, role, symbols, cancellationToken);
-        return true;
+        try
+        {
+            await AddAsync(secret, name, role, symbols, cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException failure) when (UniqueViolation.Caused(failure))
+        {
+            // Another server starting on the same database made it between the look-up and the insert.
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     /// <summary>The key with this id, revoked or not; null when there is none.</summary>

@@ -26,6 +26,8 @@ public abstract class TickerDbContext(DbContextOptions options) : DbContext(opti
         key.Property(k => k.HashPrefix).HasMaxLength(16);
         key.Property(k => k.KeyHash).HasMaxLength(32);
         key.HasIndex(k => k.HashPrefix);
+        // One row per secret, even when several nodes seed the same configured key at once.
+        key.HasIndex(k => k.KeyHash).IsUnique();
         key.Ignore(k => k.IsRevoked);
 
         var token = modelBuilder.Entity<TokenRecord>();

@@ -69,6 +69,9 @@ namespace SignalRTicker.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("HashPrefix");
 
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
                     b.ToTable("ApiKeys", (string)null);
                 });
 

@@ -63,6 +63,9 @@ namespace SignalRTicker.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("HashPrefix");
 
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
                     b.ToTable("ApiKeys", (string)null);
                 });
 

@@ -78,6 +78,12 @@ namespace SignalRTicker.Server.Storage.Migrations.Postgres
                 column: "HashPrefix");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_KeyHash",
+                table: "ApiKeys",
+                column: "KeyHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Tokens_ExpiresAt",
                 table: "Tokens",
                 column: "ExpiresAt");

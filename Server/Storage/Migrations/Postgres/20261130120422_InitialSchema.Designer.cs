@@ -13,7 +13,7 @@ using SignalRTicker.Server.Storage;
 namespace SignalRTicker.Server.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTickerDbContext))]
-    [Migration("20261130111911_InitialSchema")]
+    [Migration("20261130120422_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -71,6 +71,9 @@ namespace SignalRTicker.Server.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("HashPrefix");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
 
                     b.ToTable("ApiKeys", (string)null);
                 });
