@@ -73,7 +73,9 @@ public static class KeysCommand
             services, output, error, parsed.GetValue(updateId), parsed.GetValue(name), parsed.GetValue(role), parsed.GetValue(symbols), cancellationToken));
 
         // Not a root command (the server is), so help is added here, for every verb.
-        return new Command(Name, $"Manages API keys on the database named by {DataFolder.SettingKey} (default data/ticker.db), without a running server.")
+        return new Command(Name,
+            $"Manages API keys on the configured database ({DatabaseOptions.ProviderKey} and {DatabaseOptions.ConnectionStringKey}; " +
+            "by default the SQLite file data/ticker.db), without a running server.")
         {
             Options = { new HelpOption { Recursive = true } },
             Subcommands = { create, list, update, revoke },
