@@ -17,6 +17,7 @@ namespace SignalRTicker.Server.Health;
 internal sealed class DatabaseWriteProbe(TickerDatabase database, TimeProvider time, ILogger<DatabaseWriteProbe> logger) : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private const int PostgresTimeoutSeconds = 5;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Probed? _last;
@@ -105,8 +106,12 @@ internal sealed class DatabaseWriteProbe(TickerDatabase database, TimeProvider t
     /// <returns>Whether the server takes only reads.</returns>
     private async Task<bool> WritePostgresAsync(CancellationToken cancellationToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString();
-        await using var connection = new NpgsqlConnection(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+        // A server that does not answer is unhealthy within a load balancer's patience, not after the default 15 s.
+        // (0 is Npgsql's "wait forever".)
+        builder.Timeout = builder.Timeout is > 0 and < PostgresTimeoutSeconds ? builder.Timeout : PostgresTimeoutSeconds;
+        builder.CommandTimeout = builder.CommandTimeout is > 0 and < PostgresTimeoutSeconds ? builder.CommandTimeout : PostgresTimeoutSeconds;
+        await using var connection = new NpgsqlConnection(builder.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT pg_current_xact_id(), current_setting('transaction_read_only') = 'on'", connection, transaction);
