@@ -13,7 +13,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
 {
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task KeyCreatedOnOne_GetsATokenOnAnother_AndTheTokenWorksOnEvery()
     {
         using var admin = await cluster.A.ClientAsync();
@@ -34,7 +34,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         }
     }
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task SimulatedQuote_ArrivesOnAllThree_WithTheSameSequenceAndPrice()
     {
         var token = (await cluster.A.GetTokenAsync()).AccessToken;
@@ -65,7 +65,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         }
     }
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task InstrumentAddedAndQuotePublishedOnA_ReachC_AndItsRemovalEndsTheSubscriptionOnC()
     {
         using var adminA = await cluster.A.ClientAsync();
@@ -91,7 +91,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         await TaskTimeoutExtensions.WaitUntilAsync(() => !SymbolsOf(adminC).Result.Contains("CLUSTER-A"));
     }
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task TokenRevokedOnA_ClosesItsConnectionOnC_WithinOneSecond()
     {
         var token = (await cluster.C.GetTokenAsync()).AccessToken;
@@ -114,7 +114,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         Assert.Equal(HttpStatusCode.Unauthorized, (await onB.GetAsync("/api/auth/me").DefaultTimeout()).StatusCode);
     }
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task TicketFromA_WorksOnceOnB_AndThenOnNoNode()
     {
         using var onA = await cluster.A.ClientAsync(TickerAppFactory.DemoKey);
@@ -137,7 +137,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         }
     }
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task PerKeyCap_CountsTheConnectionsOfEveryNode()
     {
         using var admin = await cluster.A.ClientAsync();
@@ -167,7 +167,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         await onC!.DisposeAsync();
     }
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task ClientDroppedFromA_ResumesOnB_WithEveryQuoteItMissed()
     {
         var token = (await cluster.A.GetTokenAsync()).AccessToken;

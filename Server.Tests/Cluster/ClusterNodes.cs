@@ -7,9 +7,8 @@ using SignalRTicker.Server.Tests.Fixtures;
 namespace SignalRTicker.Server.Tests.Cluster;
 
 /// <summary>
-/// Nodes of one cluster on loopback ports: real hosts sharing a private Redis (started here), one database and one
-/// signing key, as a deployment's nodes would. Until the PostgreSQL provider lands the nodes share one SQLite file,
-/// so Database:Provider is set only to pass the start-up check.
+/// Nodes of one cluster on loopback ports: real hosts sharing a private Redis and a database on a private PostgreSQL
+/// (both started here), and one signing key, as a deployment's nodes would.
 /// </summary>
 public sealed class ClusterNodes : IAsyncLifetime
 {
@@ -17,11 +16,13 @@ public sealed class ClusterNodes : IAsyncLifetime
     private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly List<TickerAppFactory> _nodes = [];
 
+    private PostgresDatabase? _database;
+
     public RedisServer Redis { get; } = new();
 
-    public IReadOnlyList<TickerAppFactory> Nodes => _nodes;
+    public PostgresServer Postgres { get; } = new();
 
-    public string DatabaseFile => Path.Combine(_folder, "ticker.db");
+    public IReadOnlyList<TickerAppFactory> Nodes => _nodes;
 
     /// <summary>Settings every node of this cluster shares, for a node started as a process of its own.</summary>
     public Dictionary<string, string?> SharedSettings(Dictionary<string, string?>? extra = null)
@@ -30,7 +31,7 @@ public sealed class ClusterNodes : IAsyncLifetime
         {
             ["ConnectionStrings:Redis"] = Redis.ConnectionString,
             [ClusterExtensions.DatabaseProviderKey] = ClusterExtensions.SharedDatabaseProvider,
-            ["ConnectionStrings:Ticker"] = $"Data Source={DatabaseFile}",
+            ["ConnectionStrings:Ticker"] = (_database ?? throw ServerPrograms.NotRunning(Needs.Postgres)).ConnectionString,
             ["Auth:SigningKey"] = _signingKey,
             ["Auth:DemoApiKey"] = TickerAppFactory.DemoKey,
             ["Auth:AdminApiKey"] = TickerAppFactory.AdminKey,
@@ -44,7 +45,7 @@ public sealed class ClusterNodes : IAsyncLifetime
         return settings;
     }
 
-    /// <summary>Starts one more node (one at a time: each migrates the shared database at start).</summary>
+    /// <summary>Starts one more node.</summary>
     public TickerAppFactory Start(Dictionary<string, string?>? settings = null)
     {
         var node = new TickerAppFactory(fakeTime: false, kestrel: true, dataFolder: _folder) { SigningKey = _signingKey, KeepData = true };
@@ -60,7 +61,15 @@ public sealed class ClusterNodes : IAsyncLifetime
 
     public static string NodeId(TickerAppFactory node) => node.Services.GetRequiredService<ClusterNode>().Id;
 
-    public Task InitializeAsync() => Redis.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        await Postgres.InitializeAsync();
+        if (ServerPrograms.IsInstalled(Needs.Postgres))
+        {
+            _database = await Postgres.CreateDatabaseAsync();
+        }
+    }
 
     public async Task DisposeAsync()
     {
@@ -79,6 +88,7 @@ public sealed class ClusterNodes : IAsyncLifetime
         }
 
         await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
     }
 }
 

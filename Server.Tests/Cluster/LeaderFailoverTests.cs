@@ -20,7 +20,7 @@ public sealed class LeaderFailoverTests : IAsyncLifetime
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task LeaderKilled_AnotherNodeCarriesTheSimulatorOnWithinFiveSeconds_WithHigherSequencesAndContinuousPrices()
     {
         var folder = Directory.CreateTempSubdirectory("signalr-ticker-leader-").FullName;

@@ -24,7 +24,7 @@ public sealed class LoadBalancerTests : IAsyncLifetime
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
-    [ServerFact(Needs.Redis | Needs.Nginx)]
+    [ServerFact(Needs.Redis | Needs.Postgres | Needs.Nginx)]
     public async Task RoundRobin_ClientsThatSkipNegotiation_LandOnBothNodes_AndAllGetQuotes()
     {
         var nodes = new[] { _cluster.Start(), _cluster.Start() };
@@ -54,7 +54,7 @@ public sealed class LoadBalancerTests : IAsyncLifetime
         }
     }
 
-    [ServerFact(Needs.Redis | Needs.Nginx)]
+    [ServerFact(Needs.Redis | Needs.Postgres | Needs.Nginx)]
     public async Task StickyUpstream_ClientsThatNegotiate_Connect_AndGetQuotes()
     {
         var nodes = new[] { _cluster.Start(), _cluster.Start() };

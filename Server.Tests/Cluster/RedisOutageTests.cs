@@ -21,7 +21,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
-    [ServerFact(Needs.Redis)]
+    [ServerFact(Needs.Redis | Needs.Postgres)]
     public async Task RedisKilledAndRestarted_LocalDeliveryGoesOn_HealthDegrades_AndEverythingRecovers()
     {
         var nodes = new[] { _cluster.Start(), _cluster.Start() };

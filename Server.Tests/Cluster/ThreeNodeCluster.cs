@@ -21,7 +21,7 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _cluster.InitializeAsync();
-        if (!ServerPrograms.IsInstalled(Needs.Redis))
+        if (!ServerPrograms.IsInstalled(Needs.Redis | Needs.Postgres))
         {
             return;
         }
