@@ -29,7 +29,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
             var (connection, _) = await node.ConnectWithAsync(token.AccessToken);
             await using (connection)
             {
-                Assert.Single(await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout());
+                Assert.Single(await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout());
             }
         }
     }
@@ -45,7 +45,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
             {
                 var connected = await node.ConnectWithAsync(token);
                 connections.Add(connected);
-                await connected.Connection.InvokeAsync<Quote[]>("Subscribe", new[] { "ETH-USD" }).DefaultTimeout();
+                await connected.Connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "ETH-USD" }).DefaultTimeout();
             }
 
             connections[0].Quotes.Drain();
@@ -76,8 +76,8 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         var (connection, quotes) = await cluster.C.ConnectWithAsync((await cluster.C.GetTokenAsync()).AccessToken);
         await using var _ = connection;
         var unsubscribed = new TaskCompletionSource<string[]>();
-        connection.On<string[], string>("Unsubscribed", (symbols, _) => unsubscribed.TrySetResult(symbols));
-        Assert.Empty(await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "CLUSTER-A" }).DefaultTimeout());
+        connection.On<string[], string>(nameof(ITickerClient.Unsubscribed), (symbols, _) => unsubscribed.TrySetResult(symbols));
+        Assert.Empty(await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "CLUSTER-A" }).DefaultTimeout());
 
         using var published = await adminA.PostAsJsonAsync("/api/quotes", new[] { new { symbol = "CLUSTER-A", price = 12.5m } }).DefaultTimeout();
         published.EnsureSuccessStatusCode();
@@ -126,7 +126,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         var (connection, _) = await cluster.B.ConnectWithAsync(ticket);
         await using (connection)
         {
-            Assert.Single(await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout());
+            Assert.Single(await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout());
         }
 
         foreach (var node in cluster.Nodes)
@@ -146,6 +146,10 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         var (onA, _) = await cluster.A.ConnectWithAsync(token);
         var (onB, _) = await cluster.B.ConnectWithAsync(token);
         await using var _ = onB;
+
+        // The handshake completes before the server registers the connection; an answered call comes after it.
+        await onA.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
+        await onB.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
 
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => cluster.C.ConnectWithAsync(token));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -172,7 +176,7 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
     {
         var token = (await cluster.A.GetTokenAsync()).AccessToken;
         var (onA, quotesA) = await cluster.A.ConnectWithAsync(token);
-        await onA.InvokeAsync<Quote[]>("Subscribe", new[] { "SOL-USD" }).DefaultTimeout();
+        await onA.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "SOL-USD" }).DefaultTimeout();
         var last = await quotesA.NextAsync();
         await onA.DisposeAsync();
 
@@ -180,13 +184,13 @@ public sealed class ClusterGatewayTests(ThreeNodeCluster cluster) : IClassFixtur
         var (watcher, watched) = await cluster.C.ConnectWithAsync(token);
         await using (watcher)
         {
-            await watcher.InvokeAsync<Quote[]>("Subscribe", new[] { "SOL-USD" }).DefaultTimeout();
+            await watcher.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "SOL-USD" }).DefaultTimeout();
             await watched.UntilAsync(q => q.Sequence >= last.Sequence + 5);
         }
 
         var (onB, quotesB) = await cluster.B.ConnectWithAsync(token);
         await using var _ = onB;
-        var recovery = Assert.Single(await onB.InvokeAsync<SymbolRecovery[]>("Resume", new[] { new SymbolPosition("SOL-USD", last.Sequence) }).DefaultTimeout());
+        var recovery = Assert.Single(await onB.InvokeAsync<SymbolRecovery[]>(nameof(ITickerHub.Resume), new[] { new SymbolPosition("SOL-USD", last.Sequence) }).DefaultTimeout());
 
         Assert.True(recovery.Recovered);
         Assert.True(recovery.Quotes.Length >= 5);

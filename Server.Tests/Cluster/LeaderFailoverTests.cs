@@ -34,7 +34,7 @@ public sealed class LeaderFailoverTests : IAsyncLifetime
             var follower = _cluster.Start();
             var (connection, quotes) = await follower.ConnectWithAsync((await follower.GetTokenAsync()).AccessToken);
             await using var _ = connection;
-            await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+            await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
             await quotes.NextAsync();
             var before = await quotes.NextAsync();
 

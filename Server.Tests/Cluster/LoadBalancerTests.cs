@@ -39,7 +39,7 @@ public sealed class LoadBalancerTests : IAsyncLifetime
                 connections.Add(connection);
                 var quotes = new QuoteRecorder(connection);
                 await connection.StartAsync().DefaultTimeout();
-                await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+                await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
                 await quotes.NextAsync();
             }
 
@@ -64,7 +64,7 @@ public sealed class LoadBalancerTests : IAsyncLifetime
         var quotes = new QuoteRecorder(connection);
 
         await connection.StartAsync().DefaultTimeout();
-        Assert.Single(await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "ETH-USD" }).DefaultTimeout());
+        Assert.Single(await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "ETH-USD" }).DefaultTimeout());
         Assert.Equal("ETH-USD", (await quotes.NextAsync()).Symbol);
     }
 

@@ -36,7 +36,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         var closed = 0;
         foreach (var connection in new[] { onLeader, onFollower })
         {
-            await connection.InvokeAsync<Quote[]>("Subscribe", new[] { "BTC-USD" }).DefaultTimeout();
+            await connection.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
             connection.Closed += _ => Task.FromResult(Interlocked.Increment(ref closed));
         }
 

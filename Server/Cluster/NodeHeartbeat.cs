@@ -39,23 +39,31 @@ internal sealed class NodeHeartbeat(
     /// <summary>One heartbeat: this node is alive, with every count it holds (and a 0 for each key it no longer holds).</summary>
     private async Task BeatAsync(ClusterOptions settings)
     {
-        var counts = connections.CountsByKey();
-        foreach (var keyId in counter.TakeChanged())
-        {
-            counts.TryAdd(keyId, 0);
-        }
-
-        var keys = new List<RedisKey>(1 + counts.Count) { RedisKeys.Node(node.Id) };
-        var values = new List<RedisValue>(2 + counts.Count) { node.Id, (long)settings.NodeTimeout.TotalMilliseconds };
-        foreach (var (keyId, count) in counts)
-        {
-            keys.Add(RedisKeys.Connections(keyId));
-            values.Add(count);
-        }
-
         try
         {
-            await redis.Database.ScriptEvaluateAsync(ConnectionCountScripts.Heartbeat, [.. keys], [.. values]);
+            Task beat;
+            // The counts are read and their write handed over in one step, so a connect that lands meanwhile is either
+            // in them or written after them, never overwritten by an older count.
+            lock (counter.WriteOrder)
+            {
+                var counts = connections.CountsByKey();
+                foreach (var keyId in counter.TakeChanged())
+                {
+                    counts.TryAdd(keyId, 0);
+                }
+
+                var keys = new List<RedisKey>(1 + counts.Count) { RedisKeys.Node(node.Id) };
+                var values = new List<RedisValue>(2 + counts.Count) { node.Id, (long)settings.NodeTimeout.TotalMilliseconds };
+                foreach (var (keyId, count) in counts)
+                {
+                    keys.Add(RedisKeys.Connections(keyId));
+                    values.Add(count);
+                }
+
+                beat = redis.Database.ScriptEvaluateAsync(ConnectionCountScripts.Heartbeat, [.. keys], [.. values]);
+            }
+
+            await beat;
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {

@@ -22,6 +22,13 @@ internal sealed class RedisKeyConnectionCounter(
     /// <summary>Keys whose count changed since the last heartbeat wrote them.</summary>
     private readonly ConcurrentDictionary<Guid, bool> _changed = new();
 
+    /// <summary>
+    /// Held while a count is read and its write is handed to the multiplexer, which sends commands in the order they
+    /// are handed to it: the last write Redis gets for a key carries this node's latest count, whichever of a connect,
+    /// a disconnect or the heartbeat sent it.
+    /// </summary>
+    internal Lock WriteOrder { get; } = new();
+
     public async ValueTask<int> CountAsync(Guid keyId, CancellationToken cancellationToken) =>
         await CountAsync(keyId, null) ?? connections.CountOfKey(keyId);
 
@@ -36,7 +43,10 @@ internal sealed class RedisKeyConnectionCounter(
         _changed[keyId] = true;
         if (redis.IsConnected)
         {
-            _ = redis.Database.HashSetAsync(RedisKeys.Connections(keyId), node.Id, connections.CountOfKey(keyId), flags: CommandFlags.FireAndForget);
+            lock (WriteOrder)
+            {
+                _ = redis.Database.HashSetAsync(RedisKeys.Connections(keyId), node.Id, connections.CountOfKey(keyId), flags: CommandFlags.FireAndForget);
+            }
         }
     }
 
@@ -65,16 +75,22 @@ internal sealed class RedisKeyConnectionCounter(
 
         try
         {
-            return (int)await redis.Database.ScriptEvaluateAsync(
-                ConnectionCountScripts.Count,
-                [RedisKeys.Connections(keyId)],
-                [
-                    node.Id,
-                    RedisKeys.NodePrefix,
-                    connections.CountOfKey(keyId),
-                    max is { } cap ? cap : RedisValue.EmptyString,
-                    (long)options.Value.NodeTimeout.TotalMilliseconds,
-                ]);
+            Task<RedisResult> counted;
+            lock (WriteOrder)
+            {
+                counted = redis.Database.ScriptEvaluateAsync(
+                    ConnectionCountScripts.Count,
+                    [RedisKeys.Connections(keyId)],
+                    [
+                        node.Id,
+                        RedisKeys.NodePrefix,
+                        connections.CountOfKey(keyId),
+                        max is { } cap ? cap : RedisValue.EmptyString,
+                        (long)options.Value.NodeTimeout.TotalMilliseconds,
+                    ]);
+            }
+
+            return (int)await counted;
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {
