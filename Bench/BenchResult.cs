@@ -1,6 +1,10 @@
 namespace SignalRTicker.Bench;
 
-/// <summary>What a run measured; deliveries and latency are of the connections that kept reading.</summary>
+/// <summary>
+/// What a run measured; deliveries and latency are of the connections that kept reading. <see cref="ServerRssMiB"/> is
+/// the server's mean RSS over the window (a sample a second), and <see cref="ServerKiBPerConnection"/> its growth from
+/// the idle server's mean (three samples before the ramp) per connection.
+/// </summary>
 public sealed record BenchResult(
     int Connections,
     long ConnectionsOk,

@@ -23,6 +23,11 @@ public sealed class BenchRun(BenchOptions options, TextWriter log, PublishLoad? 
     /// <summary>How long released stalled readers get to drain their backlog, or to find their connection closed.</summary>
     private static readonly TimeSpan StalledSettle = TimeSpan.FromSeconds(2);
 
+    private static readonly TimeSpan RssSampleInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Samples of the idle server's RSS before the ramp, a second apart.</summary>
+    private const int IdleSamples = 3;
+
     private readonly LatencyHistogram _latency = new();
     private readonly FrozenDictionary<string, int> _symbolIndex = options.Symbols.Index().ToFrozenDictionary(s => s.Item, s => s.Index, StringComparer.Ordinal);
 
@@ -48,7 +53,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log, PublishLoad? 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var tokens = new TokenClient(http, options.Url, options.ApiKey);
         var token = (await tokens.GetAsync(cancellationToken)).Value;
-        var idle = ServerSample.Take(options.ServerPid);
+        var idle = await MeanRssAsync(IdleSamples, cancellationToken);
         var stalledEvery = options.StalledFraction > 0 ? (int)Math.Round(1 / options.StalledFraction) : 0;
         var connections = new List<IAsyncDisposable>(options.Connections);
         var starts = new List<Task>(options.Connections);
@@ -94,6 +99,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log, PublishLoad? 
         publisher?.BeginWindow();
         _measuring = true;
         var windowStarted = DateTimeOffset.UtcNow;
+        var loaded = MeanRssAsync((int)Math.Max(1, options.Duration.TotalSeconds), cancellationToken);
         await Task.Delay(options.Duration, cancellationToken);
         _measuring = false;
         var window = DateTimeOffset.UtcNow - windowStarted;
@@ -142,11 +148,39 @@ public sealed class BenchRun(BenchOptions options, TextWriter log, PublishLoad? 
             LatencyMaxMs: Math.Round(_latency.MaxMs, 1),
             Gaps: Interlocked.Read(ref _gaps),
             ServerCpuPercent: CpuPercent(before, after),
-            ServerRssMiB: after is { } end ? Math.Round(end.RssBytes / 1048576.0, 1) : null,
-            ServerKiBPerConnection: idle is { } i0 && after is { } a1 && ok > 0 ? Math.Round((a1.RssBytes - i0.RssBytes) / 1024.0 / ok, 1) : null,
+            ServerRssMiB: await loaded is { } rss ? Math.Round(rss / 1048576.0, 1) : null,
+            ServerKiBPerConnection: idle is { } i0 && await loaded is { } l1 && ok > 0 ? Math.Round((l1 - i0) / 1024.0 / ok, 1) : null,
             UnexpectedRecords: Interlocked.Read(ref _unexpected),
             Publish: publisher?.Result,
             WatchedCpuPercent: watched.Count > 0 ? watched : null);
+    }
+
+    /// <summary>
+    /// The server's mean RSS over <paramref name="samples"/> samples a second apart: the GC's sawtooth (and a
+    /// collection that returns memory just then) moves a single sample by more than thousands of connections weigh.
+    /// </summary>
+    private async Task<double?> MeanRssAsync(int samples, CancellationToken cancellationToken)
+    {
+        if (options.ServerPid is null)
+        {
+            return null;
+        }
+
+        var taken = new List<long>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(RssSampleInterval, cancellationToken);
+            }
+
+            if (ServerSample.Take(options.ServerPid) is { } sample)
+            {
+                taken.Add(sample.RssBytes);
+            }
+        }
+
+        return taken.Count > 0 ? taken.Average() : null;
     }
 
     /// <summary>CPU time used between two samples of one process, in percent of one core; null without both.</summary>

@@ -26,6 +26,7 @@ internal static class SoakCommand
         var drop = new Option<double>("--drop") { Description = "Share of connections dropped (socket aborted) and resumed each round", DefaultValueFactory = _ => 0.01 };
         var dropEvery = new Option<int>("--drop-every") { Description = "Seconds per round of drops", DefaultValueFactory = _ => 60 };
         var tokenEvery = new Option<int>("--token-every") { Description = "Seconds between new tokens (connections opening or renewing take the newest)", DefaultValueFactory = _ => 10 };
+        var prefill = new Option<int>("--prefill") { Description = "Quotes published to each dashboard instrument before the ramp, stamped in the past, so its history is full from the start (the server's Ticker:HistorySize)", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the watchlists and drops", DefaultValueFactory = _ => 1 };
         var serverPid = CommonOptions.ServerPid();
         var output = new Option<string>("--out", "-o") { Description = "Folder for soak.json, soak.csv, soak.md and soak.png", DefaultValueFactory = _ => "soak-results" };
@@ -34,7 +35,7 @@ internal static class SoakCommand
         var command = new Command("soak", "Thousands of connections held for minutes: dashboards and traders, tokens renewed in band, drops resumed; per-interval figures, a chart and a pass/fail verdict")
         {
             url, apiKey, adminKey, connections, ramp, warmup, minutes, reportEvery, traders, traderSymbols, dashboardInstruments, dashboardSymbols,
-            publishEvery, intervalMs, zipfExponent, drop, dropEvery, tokenEvery, seed, serverPid, output, allowRemote,
+            publishEvery, intervalMs, zipfExponent, drop, dropEvery, tokenEvery, prefill, seed, serverPid, output, allowRemote,
         };
 
         command.SetAction(async (parsed, cancellationToken) =>
@@ -49,7 +50,7 @@ internal static class SoakCommand
                 TimeSpan.FromSeconds(parsed.GetValue(warmup)), TimeSpan.FromMinutes(parsed.GetValue(minutes)), TimeSpan.FromSeconds(parsed.GetValue(reportEvery)),
                 parsed.GetValue(traders), parsed.GetValue(traderSymbols), parsed.GetValue(dashboardInstruments), parsed.GetValue(dashboardSymbols),
                 TimeSpan.FromMilliseconds(parsed.GetValue(publishEvery)), parsed.GetValue(intervalMs), parsed.GetValue(zipfExponent), parsed.GetValue(drop),
-                TimeSpan.FromSeconds(parsed.GetValue(dropEvery)), TimeSpan.FromSeconds(parsed.GetValue(tokenEvery)), parsed.GetValue(seed),
+                TimeSpan.FromSeconds(parsed.GetValue(dropEvery)), TimeSpan.FromSeconds(parsed.GetValue(tokenEvery)), parsed.GetValue(seed), parsed.GetValue(prefill),
                 parsed.GetValue(serverPid), parsed.GetValue(output)!, parsed.GetValue(allowRemote));
             if (CommonOptions.Refuse(options.Validate()))
             {

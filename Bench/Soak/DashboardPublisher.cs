@@ -11,11 +11,28 @@ namespace SignalRTicker.Bench.Soak;
 internal sealed class DashboardPublisher(Uri hubUrl, TokenClient adminTokens, string[] symbols, TimeSpan every, SoakCounters counters, SoakLog log)
     : IRawHubObserver, IAsyncDisposable
 {
+    /// <summary>The gateway's largest publish batch.</summary>
+    private const int QuotePublisherLimit = 1000;
+
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private readonly decimal[] _prices = [.. symbols.Select(_ => 100m)];
     private RawHubConnection? _hub;
     private DateTimeOffset _expires;
     private Task _running = Task.CompletedTask;
+
+    /// <summary>
+    /// Fills the instruments' history before the soak, so its growth does not pass for a leak: <paramref name="rounds"/>
+    /// rounds stamped in the past, one <c>every</c> apart, through <c>POST /api/quotes</c> (no per-call rate limit).
+    /// </summary>
+    public async Task PrefillAsync(GatewayApi admin, int rounds, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var quotes = Enumerable.Range(0, rounds).SelectMany(round => Round(now - (every * (rounds - round))));
+        foreach (var batch in quotes.Chunk(QuotePublisherLimit))
+        {
+            counters.Add(SoakEvent.Published, (await admin.PublishAsync(batch, cancellationToken)).Accepted);
+        }
+    }
 
     /// <summary>Connects and publishes the first round (so every dashboard instrument has a price to subscribe to), then keeps going until <paramref name="stopping"/>.</summary>
     public async Task StartAsync(CancellationToken stopping)
@@ -113,20 +130,25 @@ internal sealed class DashboardPublisher(Uri hubUrl, TokenClient adminTokens, st
 
     private async Task PublishAsync(CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
-        var quotes = new QuoteInput[symbols.Length];
-        for (var i = 0; i < symbols.Length; i++)
-        {
-            _prices[i] = Math.Max(1m, _prices[i] + (Random.Shared.Next(-10, 11) / 100m));
-            quotes[i] = new QuoteInput(symbols[i], _prices[i], Timestamp: now);
-        }
-
-        foreach (var batch in quotes.Chunk(1000))
+        foreach (var batch in Round(DateTimeOffset.UtcNow).Chunk(QuotePublisherLimit))
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(CallTimeout);
             var result = await _hub!.PublishAsync(batch, timeout.Token);
             counters.Add(SoakEvent.Published, result.Accepted);
         }
+    }
+
+    /// <summary>One quote of each instrument, a small step of a random walk, stamped <paramref name="at"/>.</summary>
+    private QuoteInput[] Round(DateTimeOffset at)
+    {
+        var quotes = new QuoteInput[symbols.Length];
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            _prices[i] = Math.Max(1m, _prices[i] + (Random.Shared.Next(-10, 11) / 100m));
+            quotes[i] = new QuoteInput(symbols[i], _prices[i], Timestamp: at);
+        }
+
+        return quotes;
     }
 }

@@ -5,7 +5,8 @@ namespace SignalRTicker.Bench.Soak;
 /// <see cref="DashboardMaxSymbols"/> published instruments that change every <see cref="PublishEvery"/>, a share of
 /// them (<see cref="TraderShare"/>) traders on <see cref="TraderSymbols"/> of the server's simulated instruments;
 /// tokens renewed in band, and a share (<see cref="DropShare"/>) of the connections dropped and resumed every
-/// <see cref="DropEvery"/>. Figures are reported every <see cref="ReportEvery"/>.
+/// <see cref="DropEvery"/>. Figures are reported every <see cref="ReportEvery"/>. Before the ramp the dashboards'
+/// instruments get <see cref="Prefill"/> quotes each, stamped in the past, so their history is full from the start.
 /// </summary>
 public sealed record SoakOptions(
     Uri Url,
@@ -27,6 +28,7 @@ public sealed record SoakOptions(
     TimeSpan DropEvery,
     TimeSpan TokenEvery,
     int Seed,
+    int Prefill,
     int? ServerPid,
     string OutputDirectory,
     bool AllowRemote)
@@ -82,9 +84,9 @@ public sealed record SoakOptions(
             yield return "--publish-every must be at least 10 ms, --token-every 1 s, --drop-every 5 s, --interval-ms 1, and --warmup 0 or more.";
         }
 
-        if (ZipfExponent < 0)
+        if (ZipfExponent < 0 || Prefill is < 0 or > 100_000)
         {
-            yield return "--zipf-exponent must be 0 or more.";
+            yield return "--zipf-exponent must be 0 or more, and --prefill from 0 to 100000.";
         }
     }
 }

@@ -60,6 +60,12 @@ public sealed class SoakRun : IRawHubObserver
 
         _log.Info($"{universe.Length} simulated instruments for traders; {dashboards.Length} published instruments for dashboards ({created} new)");
         await using var publisher = new DashboardPublisher(hubUrl, adminTokens, dashboards, _options.PublishEvery, _counters, _log);
+        if (_options.Prefill > 0)
+        {
+            await publisher.PrefillAsync(admin, _options.Prefill, cancellationToken);
+            _log.Info($"filled the dashboards' history with {_options.Prefill} quotes each");
+        }
+
         await publisher.StartAsync(stopping.Token);
         var tokens = new SharedTokens(userTokens, _options.TokenEvery, _log);
         await tokens.StartAsync(stopping.Token);
