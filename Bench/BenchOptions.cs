@@ -39,14 +39,9 @@ public sealed record BenchOptions(
 
     public IEnumerable<string> Validate()
     {
-        if (!AllowRemote && !(Url.IsLoopback || Url.Host == "127.0.0.1"))
+        foreach (var problem in LoadTarget.Problems(Url, AllowRemote, Connections, Ramp))
         {
-            yield return $"{Url} is not a loopback address; pass --allow-remote to load a server you own elsewhere.";
-        }
-
-        if (Connections < 1 || Ramp < 1)
-        {
-            yield return "--connections and --ramp must be at least 1.";
+            yield return problem;
         }
 
         if (Symbols.Length == 0 || SymbolsPerConnection < 0)

@@ -96,7 +96,9 @@ start_server() {
     [[ "$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$url/healthz" || true)" == 200 ]] && return 0
     sleep 0.2
   done
-  log "$name: did not become ready within 120 s; last log lines:"; tail -n 20 "$dir/server.log" >&2 || true
+  if kill -0 "$SERVER_PID" 2>/dev/null; then log "$name: did not become ready within 120 s; last log lines:"
+  else log "$name: the server exited; last log lines:"; fi
+  tail -n 20 "$dir/server.log" >&2 || true
   return 1
 }
 

@@ -64,7 +64,7 @@ start_server soak "$url" "$RESULTS_DIR/server" \
 
 # Interval 2 is the reference for memory: the simulated instruments' history must be full by then.
 settle="$(awk -v h="$HISTORY_SIZE" -v i="$INTERVAL_MS" -v c="$CONNECTIONS" -v r="$RAMP" -v w="$WARMUP" -v e="$REPORT_EVERY" \
-  'BEGIN { s = h * i / 1000 + 5 - (c / r + w + e); printf "%d", s > 0 ? s : 0 }')"
+  'BEGIN { s = h * i / 1000 + 5 - (c / r + w + e); printf "%d", (s > 0 ? s : 0) }')"
 if (( settle > 0 )); then log "waiting ${settle}s for the simulated instruments' history to fill"; sleep "$settle"; fi
 
 # The ramp, the warm-up, the soak and a few minutes to set up and wind down: the bench's own limit is inside this.

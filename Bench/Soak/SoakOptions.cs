@@ -49,14 +49,9 @@ public sealed record SoakOptions(
 
     public IEnumerable<string> Validate()
     {
-        if (!AllowRemote && !(Url.IsLoopback || Url.Host == "127.0.0.1"))
+        foreach (var problem in LoadTarget.Problems(Url, AllowRemote, Connections, Ramp))
         {
-            yield return $"{Url} is not a loopback address; pass --allow-remote to load a server you own elsewhere.";
-        }
-
-        if (Connections < 1 || Ramp < 1)
-        {
-            yield return "--connections and --ramp must be at least 1.";
+            yield return problem;
         }
 
         if (Duration < TimeSpan.FromSeconds(10) || Duration > TimeSpan.FromHours(2) || ReportEvery < TimeSpan.FromSeconds(5) || ReportEvery > Duration)

@@ -20,6 +20,7 @@ public sealed class SoakRun : IRawHubObserver
     private readonly SoakOptions _options;
     private readonly SoakCounters _counters = new();
     private readonly SoakLog _log;
+    private readonly TextWriter _writer;
     private readonly Random _random;
     private readonly List<SoakConnection> _connections = [];
     private LatencyHistogram _latency = new();
@@ -29,7 +30,8 @@ public sealed class SoakRun : IRawHubObserver
     public SoakRun(SoakOptions options, TextWriter log)
     {
         _options = options;
-        _log = new SoakLog(log, _counters);
+        _writer = TextWriter.Synchronized(log);
+        _log = new SoakLog(_writer, _counters);
         _random = new Random(options.Seed);
     }
 
@@ -79,7 +81,7 @@ public sealed class SoakRun : IRawHubObserver
         await Task.Delay(_options.Warmup, cancellationToken);
 
         var setup = _counters.TakeAndReset();
-        var probe = new ServerProbe(_options.ServerPid, admin, TextWriter.Synchronized(Console.Error));
+        var probe = new ServerProbe(_options.ServerPid, admin, _writer);
         var rows = await MeasureAsync(probe, plan.Nominal, cancellationToken);
 
         await stopping.CancelAsync();
