@@ -15,8 +15,14 @@ public sealed record BenchOptions(
     double StalledFraction,
     int? ServerPid,
     string? JsonPath,
-    bool AllowRemote)
+    bool AllowRemote,
+    string Choice = SymbolChoice.RoundRobin,
+    double ZipfExponent = 1.0,
+    int Seed = 1)
 {
+    /// <summary>Other local processes (a label each) whose CPU use in the window the result reports, such as a Redis server.</summary>
+    public IReadOnlyDictionary<string, int> WatchPids { get; init; } = new Dictionary<string, int>();
+
     public const string RawClient = "raw";
     public const string OfficialClient = "official";
 
@@ -33,14 +39,9 @@ public sealed record BenchOptions(
 
     public IEnumerable<string> Validate()
     {
-        if (!AllowRemote && !(Url.IsLoopback || Url.Host == "127.0.0.1"))
+        foreach (var problem in LoadTarget.Problems(Url, AllowRemote, Connections, Ramp))
         {
-            yield return $"{Url} is not a loopback address; pass --allow-remote to load a server you own elsewhere.";
-        }
-
-        if (Connections < 1 || Ramp < 1)
-        {
-            yield return "--connections and --ramp must be at least 1.";
+            yield return problem;
         }
 
         if (Symbols.Length == 0 || SymbolsPerConnection < 0)
@@ -60,6 +61,11 @@ public sealed record BenchOptions(
         else if (Client == RawClient && Protocol != "json")
         {
             yield return "--client raw speaks JSON only; use --client official (or auto) for MessagePack.";
+        }
+
+        if (Choice is not (SymbolChoice.RoundRobin or SymbolChoice.Zipf) || ZipfExponent < 0)
+        {
+            yield return "--choice must be round-robin or zipf, and --zipf-exponent 0 or more.";
         }
 
         if (StalledFraction is < 0 or >= 1)

@@ -14,13 +14,19 @@ namespace SignalRTicker.Bench;
 /// Opens the connections with a ramp, subscribes each to its symbols, and measures the healthy ones during the window:
 /// quotes received, latency from each quote's timestamp, and sequence gaps. Stalled connections stop reading their
 /// WebSocket once subscribed (with small client buffers), as a slow consumer does; they resume at the end of the window.
+/// With a <see cref="PublishLoad"/>, a publisher pushes the quotes from the end of the ramp to the end of the window.
 /// </summary>
-public sealed class BenchRun(BenchOptions options, TextWriter log)
+public sealed class BenchRun(BenchOptions options, TextWriter log, PublishLoad? publisher = null) : IRawHubObserver
 {
     private static readonly string HubPath = HubPaths.Ticker.TrimStart('/');
 
     /// <summary>How long released stalled readers get to drain their backlog, or to find their connection closed.</summary>
     private static readonly TimeSpan StalledSettle = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan RssSampleInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Samples of the idle server's RSS before the ramp, a second apart.</summary>
+    private const int IdleSamples = 3;
 
     private readonly LatencyHistogram _latency = new();
     private readonly FrozenDictionary<string, int> _symbolIndex = options.Symbols.Index().ToFrozenDictionary(s => s.Item, s => s.Index, StringComparer.Ordinal);
@@ -30,6 +36,8 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     private readonly long[] _lastSequence = [.. options.Symbols.Select(_ => long.MinValue)];
     private readonly int[] _readers = new int[options.Symbols.Length];
     private readonly TaskCompletionSource _releaseStalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string[][] _assigned = SymbolChoice.Assign(
+        options.Symbols, options.Connections, options.SymbolsPerConnection, options.Choice, options.ZipfExponent, options.Seed);
     private volatile bool _measuring;
     private volatile bool _stopping;
     private long _deliveries;
@@ -37,6 +45,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
     private long _failed;
     private long _closed;
     private long _stalledClosed;
+    private long _unexpected;
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +53,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var tokens = new TokenClient(http, options.Url, options.ApiKey);
         var token = (await tokens.GetAsync(cancellationToken)).Value;
-        var idle = ServerSample.Take(options.ServerPid);
+        var idle = await MeanRssAsync(IdleSamples, cancellationToken);
         var stalledEvery = options.StalledFraction > 0 ? (int)Math.Round(1 / options.StalledFraction) : 0;
         var connections = new List<IAsyncDisposable>(options.Connections);
         var starts = new List<Task>(options.Connections);
@@ -62,31 +71,45 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             var stalled = stalledEvery > 0 && i % stalledEvery == stalledEvery - 1;
             if (options.Client == BenchOptions.RawClient)
             {
-                var raw = new RawHubConnection(new Uri(options.Url, HubPath), token, SymbolsOf(i), stalled, this);
+                var raw = new RawHubConnection(new Uri(options.Url, HubPath), _assigned[i], this, stalled);
                 connections.Add(raw);
-                starts.Add(StartAsync(() => raw.StartAsync(_releaseStalled.Task, cancellationToken), stalled ? null : SymbolsOf(i)));
+                starts.Add(StartAsync(() => StartRawAsync(raw, token, cancellationToken), stalled ? null : _assigned[i]));
             }
             else
             {
                 var socket = new TaskCompletionSource<StallableWebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var connection = Build(token, stalled ? socket : null);
                 connections.Add(connection);
-                starts.Add(StartAsync(() => StartOfficialAsync(connection, SymbolsOf(i), stalled ? socket.Task : null, cancellationToken), stalled ? null : SymbolsOf(i)));
+                starts.Add(StartAsync(() => StartOfficialAsync(connection, _assigned[i], stalled ? socket.Task : null, cancellationToken), stalled ? null : _assigned[i]));
             }
         }
 
         await Task.WhenAll(starts);
         var ok = options.Connections - Interlocked.Read(ref _failed);
         log.WriteLine($"{ok} of {options.Connections} connections up; warming up for {options.Warmup.TotalSeconds:F0} s");
+        if (publisher is not null)
+        {
+            await publisher.StartAsync(cancellationToken);
+        }
+
         await Task.Delay(options.Warmup, cancellationToken);
 
         var before = ServerSample.Take(options.ServerPid);
+        var watchedBefore = options.WatchPids.ToDictionary(w => w.Key, w => ServerSample.Take(w.Value));
+        publisher?.BeginWindow();
         _measuring = true;
         var windowStarted = DateTimeOffset.UtcNow;
+        var loaded = MeanRssAsync((int)Math.Max(1, options.Duration.TotalSeconds), cancellationToken);
         await Task.Delay(options.Duration, cancellationToken);
         _measuring = false;
         var window = DateTimeOffset.UtcNow - windowStarted;
+        publisher?.EndWindow();
         var after = ServerSample.Take(options.ServerPid);
+        var watched = options.WatchPids.ToDictionary(w => w.Key, w => CpuPercent(watchedBefore[w.Key], ServerSample.Take(w.Value)));
+        if (publisher is not null)
+        {
+            await publisher.StopAsync();
+        }
 
         // Stalled readers resume first: one the server cut off (past its slow-consumer bound) finds out only when it
         // reads again, and is counted before the run winds down.
@@ -124,19 +147,55 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
             LatencyP99Ms: _latency.PercentileMs(0.99),
             LatencyMaxMs: Math.Round(_latency.MaxMs, 1),
             Gaps: Interlocked.Read(ref _gaps),
-            ServerCpuPercent: before is { } b && after is { } a ? Math.Round((a.Cpu - b.Cpu) / (a.At - b.At) * 100, 1) : null,
-            ServerRssMiB: after is { } end ? Math.Round(end.RssBytes / 1048576.0, 1) : null,
-            ServerKiBPerConnection: idle is { } i0 && after is { } a1 && ok > 0 ? Math.Round((a1.RssBytes - i0.RssBytes) / 1024.0 / ok, 1) : null);
+            ServerCpuPercent: CpuPercent(before, after),
+            ServerRssMiB: await loaded is { } rss ? Math.Round(rss / 1048576.0, 1) : null,
+            ServerKiBPerConnection: idle is { } i0 && await loaded is { } l1 && ok > 0 ? Math.Round((l1 - i0) / 1024.0 / ok, 1) : null,
+            UnexpectedRecords: Interlocked.Read(ref _unexpected),
+            Publish: publisher?.Result,
+            WatchedCpuPercent: watched.Count > 0 ? watched : null);
     }
 
-    private string[] SymbolsOf(int connection)
+    /// <summary>
+    /// The server's mean RSS over <paramref name="samples"/> samples a second apart: the GC's sawtooth (and a
+    /// collection that returns memory just then) moves a single sample by more than thousands of connections weigh.
+    /// </summary>
+    private async Task<double?> MeanRssAsync(int samples, CancellationToken cancellationToken)
     {
-        if (options.SymbolsPerConnection == 0 || options.SymbolsPerConnection >= options.Symbols.Length)
+        if (options.ServerPid is null)
         {
-            return options.Symbols;
+            return null;
         }
 
-        return [.. Enumerable.Range(0, options.SymbolsPerConnection).Select(k => options.Symbols[(connection + k) % options.Symbols.Length])];
+        var taken = new List<long>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(RssSampleInterval, cancellationToken);
+            }
+
+            if (ServerSample.Take(options.ServerPid) is { } sample)
+            {
+                taken.Add(sample.RssBytes);
+            }
+        }
+
+        return taken.Count > 0 ? taken.Average() : null;
+    }
+
+    /// <summary>CPU time used between two samples of one process, in percent of one core; null without both.</summary>
+    private static double? CpuPercent(ServerSample? before, ServerSample? after) =>
+        before is { } b && after is { } a && a.At > b.At ? Math.Round((a.Cpu - b.Cpu) / (a.At - b.At) * 100, 1) : null;
+
+    /// <summary>Connects and subscribes; a stalled connection then reads nothing until the window ends.</summary>
+    private async Task StartRawAsync(RawHubConnection connection, string token, CancellationToken cancellationToken)
+    {
+        await connection.ConnectAsync(token, cancellationToken);
+        await connection.SubscribeAsync(cancellationToken);
+        if (connection.Stalled)
+        {
+            connection.PauseReading(_releaseStalled.Task);
+        }
     }
 
     private HubConnection Build(string token, TaskCompletionSource<StallableWebSocket>? stalledSocket)
@@ -240,12 +299,17 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         return (ticks, expected);
     }
 
-    /// <summary>A connection that failed on this side: counted with those that could not start.</summary>
-    internal void ClientFailed(string reason)
+    int IRawHubObserver.SymbolIndex(string symbol) => SymbolIndex(symbol);
+
+    void IRawHubObserver.Observe(int symbol, long sequence, bool gap, TimeSpan latency) => Observe(symbol, sequence, gap, latency);
+
+    void IRawHubObserver.Closed(RawHubConnection connection, string reason) => ClosedByServer(connection.Stalled, reason);
+
+    void IRawHubObserver.Unexpected(RawHubConnection connection, string reason)
     {
-        if (Interlocked.Increment(ref _failed) <= 3)
+        if (Interlocked.Increment(ref _unexpected) <= 3)
         {
-            log.WriteLine($"connection failed: {reason}");
+            log.WriteLine($"unexpected from the server: {reason}");
         }
     }
 
@@ -292,7 +356,7 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
                 }
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or HubException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        catch (Exception ex) when (ex is HttpRequestException or HubException or HubInvocationException or InvalidOperationException or WebSocketException)
         {
             if (Interlocked.Increment(ref _failed) <= 3)
             {
@@ -301,28 +365,3 @@ public sealed class BenchRun(BenchOptions options, TextWriter log)
         }
     }
 }
-
-/// <summary>What a run measured; deliveries and latency are of the connections that kept reading.</summary>
-public sealed record BenchResult(
-    int Connections,
-    long ConnectionsOk,
-    long ConnectionsFailed,
-    int StalledConnections,
-    long ClosedByServer,
-    long StalledClosedByServer,
-    string Client,
-    string Protocol,
-    double WindowSeconds,
-    long Deliveries,
-    double DeliveriesPerSecond,
-    long SymbolTicks,
-    long ExpectedDeliveries,
-    double DeliveredPercent,
-    double LatencyP50Ms,
-    double LatencyP90Ms,
-    double LatencyP99Ms,
-    double LatencyMaxMs,
-    long Gaps,
-    double? ServerCpuPercent,
-    double? ServerRssMiB,
-    double? ServerKiBPerConnection);
