@@ -77,9 +77,21 @@ internal sealed class InstrumentPersistence(
     {
         await base.StopAsync(cancellationToken);
         await SaveAsync(exact: true, CancellationToken.None);
-        if (_scope is { } scope)
+
+        // Whatever runs after this (a second stop, a late save) finds no store rather than a disposed one.
+        await _saving.WaitAsync(CancellationToken.None);
+        try
         {
-            await scope.DisposeAsync();
+            _store = null;
+            if (_scope is { } scope)
+            {
+                _scope = null;
+                await scope.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _saving.Release();
         }
     }
 
