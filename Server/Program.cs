@@ -50,6 +50,7 @@ await app.Services.PrepareStorageAsync(); // the data folder and the migrated da
 app.UseTrustedProxies();    // first: rate limits, the failed-auth budget and token records count the client, not the proxy
 app.UseRequestLog();
 app.UseErrors();
+app.UseTickerMetricsPort(); // with Metrics:Port, /metrics is served there alone and without a token (bind it privately)
 app.UseTickerCors();        // before the page (browsers load module scripts with CORS) and auth (preflights carry no token)
 app.UseWebPage();
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked

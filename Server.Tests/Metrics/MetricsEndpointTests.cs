@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SignalRTicker.Server.Metrics;
 using Microsoft.AspNetCore.SignalR.Client;
 using SignalRTicker.Server.Ticker;
@@ -31,13 +32,17 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Metrics_NameTheirService()
+    public async Task Metrics_NameTheirServiceAndThisInstance()
     {
         using var client = _app.CreateClient();
 
         var text = await client.GetStringAsync(MetricsExtensions.ScrapePath).DefaultTimeout();
 
-        Assert.Contains("service_name=\"signalr-ticker\"", text, StringComparison.Ordinal);
+        var instance = _app.Services.GetRequiredService<ServiceInstance>().Id;
+        var target = Assert.Single(text.Split('\n'), line => line.StartsWith("target_info{", StringComparison.Ordinal));
+        Assert.Contains("service_name=\"signalr-ticker\"", target, StringComparison.Ordinal);
+        Assert.Contains($"service_instance_id=\"{instance}\"", target, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_", text, StringComparison.Ordinal);
     }
 
     [Fact]
