@@ -44,6 +44,7 @@ public sealed class ProductionProcessTests : IDisposable
             Assert.True(entry.TryGetProperty("Category", out _), line);
         });
         Assert.Equal("Microsoft.Hosting.Lifetime", JsonDocument.Parse(started).RootElement.GetProperty("Category").GetString());
+        Assert.Contains("\"LogLevel\":\"Information\"", started, StringComparison.Ordinal); // what other tests look for, written this way
     }
 
     [Fact]
