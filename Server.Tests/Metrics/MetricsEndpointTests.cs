@@ -28,7 +28,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("ticker_quotes_published", text, StringComparison.Ordinal);
         Assert.Contains("ticker_quotes_delivered", text, StringComparison.Ordinal);
         Assert.Contains("ticker_connections", text, StringComparison.Ordinal);
-        Assert.Contains("ticker_send_lag", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_send_lag_milliseconds_bucket", text, StringComparison.Ordinal); // as docs/operations.md names it
     }
 
     [Fact]
