@@ -21,6 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShippedSettings(); // the appsettings beside the binaries when started from another directory
 builder.ExitOnBadSettings();  // a bad setting at start: one line naming it and exit code 1, not a stack trace
+builder.AddTrustedProxies();  // the client's address from X-Forwarded-For, only from ForwardedHeaders:KnownProxies/KnownNetworks
 builder.AddRequestLog();      // method, path, status and duration; never the query: a hub URL can carry a token
 builder.AddErrors();
 builder.AddControlChannel(); // revocations, entitlement changes and removed instruments reach every subscriber (every node, in a cluster)
@@ -46,8 +47,10 @@ var app = builder.Build();
 app.ValidateSettings();                   // every option now, before the host starts (it would log a failure with its stack)
 await app.Services.PrepareStorageAsync(); // the data folder and the migrated database, before anything reads them
 
+app.UseTrustedProxies();    // first: rate limits, the failed-auth budget and token records count the client, not the proxy
 app.UseRequestLog();
 app.UseErrors();
+app.UseTickerMetricsPort(); // with Metrics:Port, /metrics is served there alone and without a token (bind it privately)
 app.UseTickerCors();        // before the page (browsers load module scripts with CORS) and auth (preflights carry no token)
 app.UseWebPage();
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked

@@ -38,6 +38,10 @@ public sealed class DatabaseUnavailableTests(PostgresServer postgres) : IClassFi
             app.Time!.Advance(DatabaseWriteProbe.CacheFor);
             using var health = await anonymous.GetAsync(HealthExtensions.Path);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            using var ready = await anonymous.GetAsync(HealthExtensions.ReadyPath);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            using var live = await anonymous.GetAsync(HealthExtensions.LivePath);
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
 
             for (var i = 0; i < 3; i++)
             {
@@ -50,6 +54,7 @@ public sealed class DatabaseUnavailableTests(PostgresServer postgres) : IClassFi
 
         app.Time!.Advance(DatabaseWriteProbe.CacheFor);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(HealthExtensions.Path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(HealthExtensions.ReadyPath)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsJsonAsync("/api/auth/token", new { apiKey = TickerAppFactory.DemoKey })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await adminClient.PostAsJsonAsync("/api/admin/keys", new { name = "x", role = "user", symbols = new[] { "*" } })).StatusCode);
 

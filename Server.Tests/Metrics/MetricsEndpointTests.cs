@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SignalRTicker.Server.Metrics;
 using Microsoft.AspNetCore.SignalR.Client;
 using SignalRTicker.Server.Ticker;
@@ -27,17 +28,21 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("ticker_quotes_published", text, StringComparison.Ordinal);
         Assert.Contains("ticker_quotes_delivered", text, StringComparison.Ordinal);
         Assert.Contains("ticker_connections", text, StringComparison.Ordinal);
-        Assert.Contains("ticker_send_lag", text, StringComparison.Ordinal);
+        Assert.Contains("ticker_send_lag_milliseconds_bucket", text, StringComparison.Ordinal); // as docs/operations.md names it
     }
 
     [Fact]
-    public async Task Metrics_NameTheirService()
+    public async Task Metrics_NameTheirServiceAndThisInstance()
     {
         using var client = _app.CreateClient();
 
         var text = await client.GetStringAsync(MetricsExtensions.ScrapePath).DefaultTimeout();
 
-        Assert.Contains("service_name=\"signalr-ticker\"", text, StringComparison.Ordinal);
+        var instance = _app.Services.GetRequiredService<ServiceInstance>().Id;
+        var target = Assert.Single(text.Split('\n'), line => line.StartsWith("target_info{", StringComparison.Ordinal));
+        Assert.Contains("service_name=\"signalr-ticker\"", target, StringComparison.Ordinal);
+        Assert.Contains($"service_instance_id=\"{instance}\"", target, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -88,6 +88,8 @@ public sealed class StartupProcessTests : IDisposable
         Assert.StartsWith("SignalRTicker.Server cannot start: ConnectionStrings:Ticker", line);
         Assert.Contains("readonly", line);
         // Nothing else: no failure logged on the way (the SQL that failed, a stack trace).
-        Assert.True(server.Stdout.All(l => !l.StartsWith("fail:", StringComparison.Ordinal) && !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)), output);
+        // (Production logs JSON lines: a failure is one with "LogLevel":"Error" or "Critical".)
+        Assert.True(server.Stdout.All(l => !l.StartsWith("fail:", StringComparison.Ordinal) && !l.TrimStart().StartsWith("at ", StringComparison.Ordinal)
+                                           && !l.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) && !l.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal)), output);
     }
 }

@@ -25,6 +25,11 @@ public sealed class StartupTests
     [InlineData("Ticker:IntervalMs", "0", "Ticker:IntervalMs must be between")]
     [InlineData("Ticker:Symbols:btc usd", "1", "Ticker:Symbols:btc usd is not a valid symbol")]
     [InlineData("Auth:TokenLifetime", "00:00:00", "Auth:TokenLifetime must be between")]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "10.0.0.300", "ForwardedHeaders:KnownProxies:0 ('10.0.0.300') is not an IP address")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0", "ForwardedHeaders:KnownNetworks:0 ('10.0.0.0') is not a network")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.1/8", "ForwardedHeaders:KnownNetworks:0 ('10.0.0.1/8') is not a network")]
+    [InlineData("Metrics:Port", "70000", "Metrics:Port must be between 1 and 65535")]
+    [InlineData("Metrics:Host", "metrics.internal", "Metrics:Host ('metrics.internal') must be an IP address")]
     public async Task InvalidConfiguration_RefusesToStartNamingTheKey(string key, string value, string message)
     {
         await using var app = new TickerAppFactory();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SignalRTicker.Server.Auth;
 using SignalRTicker.Server.Control;
 using SignalRTicker.Server.Feeds;
+using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Settings;
 using SignalRTicker.Server.Ticker;
@@ -67,7 +68,7 @@ public static class ClusterExtensions
         services.Replace(ServiceDescriptor.Singleton<IKeyConnectionCounter>(sp => sp.GetRequiredService<RedisKeyConnectionCounter>()));
         services.AddHostedService<NodeHeartbeat>();
 
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.ReadyTag]);
         services.Configure<HealthCheckOptions>(options => options.ResponseWriter = HealthReportWriter.WriteAsync);
         return builder;
     }

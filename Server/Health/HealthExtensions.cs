@@ -1,22 +1,42 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace SignalRTicker.Server.Health;
 
 public static class HealthExtensions
 {
+    /// <summary>The same as <see cref="ReadyPath"/>, kept for the balancers already pointed at it.</summary>
     public const string Path = "/healthz";
+
+    /// <summary>200 while the process answers, with its version; for a supervisor deciding whether to restart it.</summary>
+    public const string LivePath = "/healthz/live";
+
+    /// <summary>200 while the node can serve; for a load balancer deciding whether to send it clients.</summary>
+    public const string ReadyPath = "/healthz/ready";
+
+    /// <summary>The tag of the checks that decide readiness; a feature that adds a check tags it with this.</summary>
+    public const string ReadyTag = "ready";
 
     private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
+    /// <summary>This build's version (the informational version: the release, and the commit when built from git).</summary>
+    public static string Version { get; } =
+        typeof(HealthExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     /// <summary>
-    /// Healthy when the server can serve: the database takes a write (probed at most every few seconds). Requests the
-    /// database fails are 503s (Errors); here, a SQLite connection that failed to write is not reused (Npgsql empties
-    /// its pool itself when a connection breaks), so the node recovers as soon as the database does.
+    /// Ready when the server can serve: the database takes a write (probed at most every few seconds) and the feeds
+    /// run. Requests the database fails are 503s (Errors); here, a SQLite connection that failed to write is not reused
+    /// (Npgsql empties its pool itself when a connection breaks), so the node recovers as soon as the database does.
     /// </summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DatabaseWriteProbe>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseWriteProbe>("database");
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseWriteProbe>("database", tags: [ReadyTag])
+            .AddCheck<FeedHealthCheck>("feeds", tags: [ReadyTag]);
         // The health check service logs every unhealthy probe as an error, one a probe; the probe logs changes instead.
         builder.Logging.AddFilter(HealthCheckServiceCategory, level => level < LogLevel.Error && level >= LogLevel.Warning);
         builder.Services.AddSingleton<IInterceptor, FailedConnectionReset>();
@@ -25,7 +45,27 @@ public static class HealthExtensions
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(Path).AllowAnonymous();
+        // The configured options (a feature may set the body's writer) with the ready checks only.
+        var configured = app.ServiceProvider.GetRequiredService<IOptions<HealthCheckOptions>>().Value;
+        var ready = new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = configured.ResponseWriter,
+            ResultStatusCodes = configured.ResultStatusCodes,
+            AllowCachingResponses = configured.AllowCachingResponses,
+        };
+        app.MapHealthChecks(ReadyPath, ready).AllowAnonymous();
+        app.MapHealthChecks(Path, ready).AllowAnonymous();
+
+        // No check runs: a live process answers even while its database or Redis is down, so it is not restarted for
+        // what a restart cannot fix.
+        app.MapHealthChecks(LivePath, new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = (http, report) => http.Response.WriteAsJsonAsync(new LiveReport(report.Status.ToString(), Version)),
+        }).AllowAnonymous();
         return app;
     }
+
+    private sealed record LiveReport(string Status, string Version);
 }
