@@ -6,13 +6,15 @@ using SignalRTicker.Server.Tests.Page;
 namespace SignalRTicker.Server.Tests.Docs;
 
 /// <summary>
-/// The snippets of docs/hub.md, as written (only the server's address and the key filled in), against a real server on
-/// a loopback port: the C# compiled with Roslyn and run, the JavaScript run in Chromium on the gateway's own origin.
+/// The code of the docs, as written (only the server's address and the key filled in), against a real server on a
+/// loopback port: docs/hub.md's C# compiled with Roslyn and run, its JavaScript run in Chromium on the gateway's own
+/// origin, and the three steps of the browser module (Client/README.md, docs/embedding.md) run as a module.
 /// </summary>
 [Collection(PageTestGroup.Name)]
-public sealed partial class HubSnippetTests(Chromium chromium) : IAsyncLifetime
+public sealed partial class DocsSnippetTests(Chromium chromium) : IAsyncLifetime
 {
     private const string DocsServer = "http://localhost:5080";
+    private const string DocsKey = "stk_your_key";
 
     private readonly TickerAppFactory _app = new(fakeTime: false, kestrel: true);
 
@@ -81,6 +83,29 @@ public sealed partial class HubSnippetTests(Chromium chromium) : IAsyncLifetime
         Assert.DoesNotContain(page.Requests, url => url.Contains("access_token=eyJ", StringComparison.Ordinal));
     }
 
+    [ChromiumFact]
+    public async Task TheBrowserModulesThreeSteps_LogQuotesOfBothSymbols()
+    {
+        var steps = Assert.Single(MarkdownFile.Read("Client/README.md").CodeBlocks("js"));
+        Assert.Contains(DocsServer, steps, StringComparison.Ordinal);
+        Assert.Contains(DocsKey, steps, StringComparison.Ordinal);
+        var module = steps
+            .Replace(DocsServer, _app.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)
+            .Replace(DocsKey, TickerAppFactory.DemoKey, StringComparison.Ordinal);
+
+        await using var page = await TickerPage.OpenAsync(chromium, _app.BaseAddress);
+        await page.Page.AddScriptTagAsync(new() { Type = "module", Content = module });
+
+        foreach (var symbol in (string[])["BTC-USD", "ETH-USD"])
+        {
+            await TaskTimeoutExtensions.WaitUntilAsync(
+                () => page.Log.Any(line => ModuleQuoteLine().Match(line) is { Success: true } m && m.Groups["symbol"].Value == symbol),
+                TimeSpan.FromSeconds(15));
+        }
+
+        Assert.Contains(page.Log, line => line == "console info: connected");
+    }
+
     private string Address => _app.BaseAddress.GetLeftPart(UriPartial.Authority);
 
     private static MarkdownFile HubDocs() => MarkdownFile.Read("docs/hub.md");
@@ -97,4 +122,7 @@ public sealed partial class HubSnippetTests(Chromium chromium) : IAsyncLifetime
 
     [GeneratedRegex(@"^(BTC|ETH)-USD \d+(\.\d+)? \d+$")]
     private static partial Regex JsQuoteLine();
+
+    [GeneratedRegex(@"^console log: (?<symbol>[A-Z]+-USD) \d+(\.\d+)? #\d+$")]
+    private static partial Regex ModuleQuoteLine();
 }
