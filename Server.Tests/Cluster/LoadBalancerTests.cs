@@ -7,7 +7,7 @@ using SignalRTicker.Server.Ticker;
 namespace SignalRTicker.Server.Tests.Cluster;
 
 /// <summary>
-/// nginx in front of two nodes, as docs/architecture-cluster.md sets it up: round robin for clients that skip
+/// nginx in front of two nodes, as docs/architecture.md ("Load balancer") sets it up: round robin for clients that skip
 /// negotiation (one WebSocket request per connection, so any node can take it), and a sticky upstream (ip_hash) for
 /// clients that negotiate, whose later requests must reach the node that negotiated.
 /// </summary>
