@@ -24,6 +24,7 @@ public sealed partial class FeatureLayeringTests
         ["Ticker"],
         ["Health"],
         ["Cluster"],
+        ["OpenApi"],
     ];
 
     [Fact]

@@ -25,7 +25,14 @@ public static class HealthExtensions
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(Path).AllowAnonymous();
+        // The methods are declared so the endpoint is routed and described as what it is: a GET (HEAD for probes).
+        app.MapHealthChecks(Path).AllowAnonymous()
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+            .WithTags("Health")
+            .WithSummary("Ready to serve: the database takes a write")
+            .WithMetadata(
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(string), ["text/plain"]));
         return app;
     }
 }

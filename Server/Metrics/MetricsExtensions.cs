@@ -31,5 +31,9 @@ public static class MetricsExtensions
     /// routes, load and which failures occur: the caller decides who may read it (see Program.cs).
     /// </summary>
     public static IEndpointConventionBuilder MapTickerMetrics(this IEndpointRouteBuilder app) =>
-        app.MapPrometheusScrapingEndpoint(ScrapePath);
+        app.MapPrometheusScrapingEndpoint(ScrapePath)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .WithTags("Metrics")
+            .WithSummary("Prometheus scrape: the ticker's, ASP.NET Core's and the runtime's metrics")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]));
 }
