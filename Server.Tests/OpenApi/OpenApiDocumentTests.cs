@@ -143,6 +143,19 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         Assert.NotNull(_document["components"]!["schemas"]!["QuoteInput"]);
     }
 
+    [Fact]
+    public void EveryOperation_IsOnTheHttpApiPage()
+    {
+        var page = File.ReadAllText(Path.Combine(Repository.Root, "docs", "http-api.md"));
+
+        var missing = Paths()
+            .SelectMany(path => ((JsonObject)_document["paths"]![path]!).Select(op => $"`{op.Key.ToUpperInvariant()} {path}`"))
+            .Where(operation => !page.Contains(operation, StringComparison.Ordinal))
+            .ToList();
+
+        Assert.True(missing.Count == 0, $"docs/http-api.md does not describe {string.Join(", ", missing)}");
+    }
+
     /// <summary>Each HTTP method of each mapped endpoint, but the hub's (SignalR: docs/hub.md) and the description's own.</summary>
     private List<(string Method, string Path, EndpointMetadataCollection Metadata)> HttpEndpoints()
     {
