@@ -43,7 +43,7 @@ public static class OpenApiExtensions
             return app;
         }
 
-        app.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
+        app.MapOpenApi(); // its pattern, /openapi/{documentName}.json, is DocumentPath for our one document (v1)
         app.MapScalarApiReference(ReferencePath, scalar => scalar
             .WithTitle("SignalRTicker HTTP API")
             .WithOpenApiRoutePattern(DocumentPath)
