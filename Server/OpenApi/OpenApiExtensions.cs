@@ -33,7 +33,8 @@ public static class OpenApiExtensions
     /// <summary>
     /// <c>/openapi/v1.json</c> and the interactive reference at <c>/docs</c>, when <c>OpenApi:Enabled</c> allows
     /// (Development only, unless set). The reference's script is the copy inside the Scalar package, served from here:
-    /// no CDN, so it works offline and leaks no visit to a third party.
+    /// no CDN, so it works offline. Its fonts, telemetry and AI chat are off: each would send a visit, or the document,
+    /// to Scalar's servers.
     /// </summary>
     public static IEndpointRouteBuilder MapTickerOpenApi(this IEndpointRouteBuilder app)
     {
@@ -49,6 +50,8 @@ public static class OpenApiExtensions
             .WithOpenApiRoutePattern(DocumentPath)
             .DisableDefaultFonts()
             .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
             .AddPreferredSecuritySchemes(BearerSecurityScheme.Name));
         return app;
     }
