@@ -46,7 +46,7 @@ public static class OpenApiExtensions
 
         app.MapOpenApi(); // its pattern, /openapi/{documentName}.json, is DocumentPath for our one document (v1)
         app.MapScalarApiReference(ReferencePath, scalar => scalar
-            .WithTitle("SignalRTicker HTTP API")
+            .WithTitle(DocumentInfo.Title)
             .WithOpenApiRoutePattern(DocumentPath)
             .DisableDefaultFonts()
             .DisableTelemetry()
