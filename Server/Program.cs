@@ -10,12 +10,16 @@ using SignalRTicker.Server.Health;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Metrics;
+using SignalRTicker.Server.OpenApi;
 using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Settings;
 using SignalRTicker.Server.Storage;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
+
+// `--version` prints the version and exits, before any setting is read.
+if (VersionCommand.TryRun(args, Console.Out)) return;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -38,6 +42,7 @@ builder.AddFeeds();         // what makes quotes: the random walk, publishers, C
 builder.AddTicker();        // the hub and its connections; quotes leave through IHubContext
 builder.AddHealth();
 builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus
+builder.AddTickerOpenApi();   // the HTTP API described from the endpoints' own metadata, so it cannot drift
 builder.AddCluster();         // with ConnectionStrings:Redis, one gateway of many nodes; last: it takes the seams the others expose
 
 // `keys create|list|revoke` manages keys on the configured database, then exits instead of serving.
@@ -68,6 +73,7 @@ app.MapAdmin();
 app.MapTicker();
 app.MapPublish();
 app.MapHealth();
+app.MapTickerOpenApi();      // /openapi/v1.json and /docs: Development only unless OpenApi:Enabled
 app.MapTickerMetrics().RequireAdminOutsideDevelopment(); // counts and routes are for operators: an admin token outside Development
 
 app.Run();

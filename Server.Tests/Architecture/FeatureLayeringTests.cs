@@ -24,13 +24,14 @@ public sealed partial class FeatureLayeringTests
         ["Ticker"],
         ["Health"],
         ["Cluster"],
+        ["OpenApi"],
     ];
 
     [Fact]
     public void EveryFeatureFolder_UsesOnlyTheFoldersBeforeIt()
     {
         var rank = Layers.SelectMany((layer, index) => layer.Select(folder => (folder, index))).ToDictionary(p => p.folder, p => p.index);
-        var server = Path.Combine(RepositoryRoot(), "Server");
+        var server = Path.Combine(Repository.Root, "Server");
         var wrong = new List<string>();
         var folders = Directory.GetDirectories(server).Select(Path.GetFileName).Where(name => name is not ("bin" or "obj" or "Properties" or "data")).ToList();
         foreach (var folder in folders)
@@ -63,22 +64,11 @@ public sealed partial class FeatureLayeringTests
     [Fact]
     public void TheArchitectureDocument_ListsTheSameOrder()
     {
-        var document = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "architecture.md"));
+        var document = File.ReadAllText(Path.Combine(Repository.Root, "docs", "architecture.md"));
         var positions = Layers.SelectMany(layer => layer).Select(folder => (folder, at: document.IndexOf($"`{folder}/`", StringComparison.Ordinal))).ToList();
         Assert.All(positions, p => Assert.True(p.at >= 0, $"docs/architecture.md does not name `{p.folder}/`"));
         var layerStarts = Layers.Select(layer => layer.Min(folder => positions.Single(p => p.folder == folder).at)).ToList();
         Assert.Equal(layerStarts.Order(), layerStarts);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SignalRTicker.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (with SignalRTicker.sln) was not found above the test binaries.");
     }
 
     [GeneratedRegex(@"^using SignalRTicker\.Server\.(\w+)(?:\.\w+)*;", RegexOptions.Multiline)]

@@ -78,7 +78,7 @@ public sealed class PackageConsumerTests : IAsyncLifetime
     private static async Task PackAsync(string project, string feed, string version)
     {
         var configuration = typeof(PackageConsumerTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var pack = await DotnetAsync(RepositoryRoot(), PackLimit,
+        var pack = await DotnetAsync(Repository.Root, PackLimit,
             "pack", project, "-c", configuration, "--no-build", "--disable-build-servers", "-o", feed, $"-p:Version={version}");
         Assert.True(pack.ExitCode == 0, $"dotnet pack {project} failed:\n{pack.Output}");
     }
@@ -182,19 +182,6 @@ public sealed class PackageConsumerTests : IAsyncLifetime
                 new XElement("add", new XAttribute("key", "machine"), new XAttribute("value", machineCache)))))
             .Save(Path.Combine(folder, "nuget.config"));
         return folder;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "SignalRTicker.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SignalRTicker.sln above {AppContext.BaseDirectory}");
     }
 
     private static Task<DotnetResult> DotnetAsync(string workingDirectory, TimeSpan limit, params string[] arguments) =>

@@ -16,6 +16,7 @@ public sealed class StartupProcessTests : IDisposable
         { "Production", "Auth:SigningKey", null, "Auth:SigningKey" },
         { "Production", "Auth:TokenLifetime", "00:00:00", "Auth:TokenLifetime" },
         { "Production", "Cors:AllowedOrigins:0", "https://dashboard.example.com/app", "Cors:AllowedOrigins:0" },
+        { "Production", "OpenApi:Enabled", "maybe", "OpenApi:Enabled" },
         { "Production", "ConnectionStrings:Ticker", "Data Source={folder}/a-file/ticker.db", "ConnectionStrings:Ticker" },
         { "Production", "ConnectionStrings:Ticker", "Data Source={folder}", "ConnectionStrings:Ticker" },
         { "Production", "ConnectionStrings:Ticker", "Data Source=:memory:", "ConnectionStrings:Ticker" },

@@ -13,12 +13,21 @@ internal static class KeyAdminEndpoints
     {
         var keys = admin.MapGroup("/keys");
         keys.MapPost("/", Create)
+            .WithSummary("Create a key (its secret is shown once, here)")
             .Accepts<CreateKeyRequest>("application/json")
             .ProducesValidationProblem();
-        keys.MapGet("/", List);
-        keys.MapGet("/{id}", Get);
-        keys.MapGet("/{id}/tokens", Tokens);
-        keys.MapDelete("/{id}", Revoke);
+        keys.MapGet("/", List)
+            .WithSummary("List every key, revoked ones included (never the secret)");
+        keys.MapGet("/{id}", Get)
+            .WithSummary("One key")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapGet("/{id}/tokens", Tokens)
+            .WithSummary("The unexpired tokens issued from a key")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapDelete("/{id}", Revoke)
+            .WithSummary("Revoke a key and every token issued from it")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return admin;
     }
 

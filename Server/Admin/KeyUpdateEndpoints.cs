@@ -16,8 +16,10 @@ internal static class KeyUpdateEndpoints
     public static RouteGroupBuilder MapKeyUpdate(this RouteGroupBuilder admin)
     {
         admin.MapPatch("/keys/{id}", UpdateAsync)
+            .WithSummary("Change a key's name, symbols or role; live connections follow within a second")
             .Accepts<UpdateKeyRequest>("application/json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
 

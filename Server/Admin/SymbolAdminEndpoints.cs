@@ -14,8 +14,13 @@ internal static class SymbolAdminEndpoints
     {
         var symbols = admin.MapGroup("/symbols");
         symbols.MapPost("/", AddAsync)
-            .Accepts<CreateInstrumentRequest>("application/json");
-        symbols.MapDelete("/{symbol}", RemoveAsync);
+            .WithSummary("Add an instrument: published, or simulated from a start price")
+            .Accepts<CreateInstrumentRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        symbols.MapDelete("/{symbol}", RemoveAsync)
+            .WithSummary("Remove an instrument; its subscribers are told (Unsubscribed)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
 

@@ -12,7 +12,10 @@ internal static class TokenAdminEndpoints
 
     public static RouteGroupBuilder MapTokenAdmin(this RouteGroupBuilder admin)
     {
-        admin.MapDelete("/tokens/{tokenId}", Revoke);
+        admin.MapDelete("/tokens/{tokenId}", Revoke)
+            .WithSummary("Revoke one token by its id")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return admin;
     }
 

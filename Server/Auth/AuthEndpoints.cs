@@ -20,13 +20,20 @@ public static class AuthEndpoints
         group.MapPost("/token", IssueToken)
             .AllowAnonymous()
             .WithMetadata(ApiKeyExchange.Instance)
+            .WithSummary("Exchange an API key for an access token")
             .Accepts<TokenRequest>("application/json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/me", Me)
+            .WithSummary("Who the token belongs to and what it may see")
             .RequireAuthorization(TickerPolicies.Subscriber);
 
         group.MapPost("/ticket", IssueTicket)
+            .WithSummary("A single-use ticket for the hub's access_token query (browsers)")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization(TickerPolicies.Subscriber);
 
         return app;

@@ -11,8 +11,13 @@ public static class PublishEndpoints
     {
         app.MapPost("/api/quotes", PublishAsync)
             .WithTags("Quotes")
+            .WithSummary("Publish a batch of prices, all or nothing (publisher or admin role)")
             .RequireAuthorization(TickerPolicies.Subscriber)
-            .Accepts<QuoteInput[]>("application/json");
+            .Accepts<QuoteInput[]>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

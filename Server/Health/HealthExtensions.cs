@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using SignalRTicker.Server.Settings;
 
 namespace SignalRTicker.Server.Health;
 
@@ -21,10 +22,6 @@ public static class HealthExtensions
     public const string ReadyTag = "ready";
 
     private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
-
-    /// <summary>This build's version (the informational version: the release, and the commit when built from git).</summary>
-    public static string Version { get; } =
-        typeof(HealthExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>
     /// Ready when the server can serve: the database takes a write (probed at most every few seconds) and the feeds
@@ -54,18 +51,32 @@ public static class HealthExtensions
             ResultStatusCodes = configured.ResultStatusCodes,
             AllowCachingResponses = configured.AllowCachingResponses,
         };
-        app.MapHealthChecks(ReadyPath, ready).AllowAnonymous();
-        app.MapHealthChecks(Path, ready).AllowAnonymous();
+        Describe(app.MapHealthChecks(ReadyPath, ready), "Ready to serve: the database takes a write, the feeds run (and Redis answers, in a cluster)");
+        Describe(app.MapHealthChecks(Path, ready), "The same as /healthz/ready, for balancers already pointed here");
 
         // No check runs: a live process answers even while its database or Redis is down, so it is not restarted for
         // what a restart cannot fix.
         app.MapHealthChecks(LivePath, new HealthCheckOptions
         {
             Predicate = _ => false,
-            ResponseWriter = (http, report) => http.Response.WriteAsJsonAsync(new LiveReport(report.Status.ToString(), Version)),
-        }).AllowAnonymous();
+            ResponseWriter = (http, report) => http.Response.WriteAsJsonAsync(new LiveReport(report.Status.ToString(), ProductVersion.Informational)),
+        }).AllowAnonymous()
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+            .WithTags("Health")
+            .WithSummary("Alive: the process answers, with its version")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(LiveReport), ["application/json"]));
         return app;
     }
+
+    /// <summary>The methods are declared so the endpoint is routed and described as what it is: a GET (HEAD for probes).</summary>
+    private static void Describe(IEndpointConventionBuilder endpoint, string summary) =>
+        endpoint.AllowAnonymous()
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+            .WithTags("Health")
+            .WithSummary(summary)
+            .WithMetadata(
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(string), ["text/plain"]));
 
     private sealed record LiveReport(string Status, string Version);
 }

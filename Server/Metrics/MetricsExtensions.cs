@@ -81,7 +81,11 @@ public static class MetricsExtensions
     /// <c>Metrics:Port</c> it is never reached (<see cref="UseTickerMetricsPort"/>).
     /// </summary>
     public static IEndpointConventionBuilder MapTickerMetrics(this IEndpointRouteBuilder app) =>
-        app.MapPrometheusScrapingEndpoint(ScrapePath);
+        app.MapPrometheusScrapingEndpoint(ScrapePath)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .WithTags("Metrics")
+            .WithSummary("Prometheus scrape: the ticker's, ASP.NET Core's and the runtime's metrics")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]));
 
     /// <summary>
     /// Adds the metrics address to the ones the server listens on. Kestrel takes its addresses either from

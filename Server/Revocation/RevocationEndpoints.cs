@@ -11,7 +11,9 @@ public static class RevocationEndpoints
     {
         app.MapDelete($"{AuthEndpoints.Path}/token", RevokeOwnToken)
             .WithTags("Auth")
+            .WithSummary("Revoke the token that calls this")
             .WithMetadata(RevocationConfirmation.Instance)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireAuthorization(TickerPolicies.Subscriber);
         return app;
     }

@@ -17,9 +17,17 @@ public static class SymbolEndpoints
         var group = app.MapGroup("/api/symbols")
             .WithTags("Symbols")
             .RequireAuthorization(TickerPolicies.Subscriber);
-        group.MapGet("/", List);
-        group.MapGet("/{symbol}", Get);
-        group.MapGet("/{symbol}/history", HistoryAsync);
+        group.MapGet("/", List)
+            .WithSummary("Every instrument the caller is entitled to, with its latest quote");
+        group.MapGet("/{symbol}", Get)
+            .WithSummary("One instrument")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{symbol}/history", HistoryAsync)
+            .WithSummary("An instrument's quotes after a sequence, oldest first")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
