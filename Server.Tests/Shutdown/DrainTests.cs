@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SignalRTicker.Server.Shutdown;
 using SignalRTicker.Server.Ticker;
 
@@ -80,25 +81,20 @@ public sealed class DrainTests
     {
         var gate = new PublishGate();
         await using var app = new TickerAppFactory(fakeTime: false, kestrel: true) { TestServices = gate.Register };
-        using (var admin = app.CreateClient((await app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken))
-        {
-            using var created = await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest("DRAIN-USD", "published")).DefaultTimeout();
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
-        var publisher = await app.CreateKeyAsync("publisher", "DRAIN-USD");
+        await CreatePublishedInstrumentAsync(app);
+        var publisher = await app.CreateKeyAsync("publisher", GatedQuoteEngine.Symbol);
         var token = (await app.GetTokenAsync(publisher)).AccessToken;
         var policy = new RecordingRetryPolicy(Stopwatch.StartNew());
         await using var connection = Connect(app, token, policy);
         await connection.StartAsync().DefaultTimeout();
 
-        var inFlight = connection.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), new[] { new QuoteInput("DRAIN-USD", 10m) });
+        var inFlight = connection.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), new[] { new QuoteInput(GatedQuoteEngine.Symbol, 10m) });
         await gate.Held.DefaultTimeout();
         var draining = app.Services.GetRequiredService<ShutdownDrain>().DrainAsync();
         var live = Assert.Single(app.Services.GetRequiredService<LiveConnections>().All);
         await TaskTimeoutExtensions.WaitUntilAsync(() => live.IsClosing);
         // Sent once the connection is closing: SignalR queues it behind the call in flight, and it must never run.
-        var tooLate = connection.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), new[] { new QuoteInput("DRAIN-USD", 11m) });
+        var tooLate = connection.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), new[] { new QuoteInput(GatedQuoteEngine.Symbol, 11m) });
         Assert.False(policy.Asked.IsCompleted);
 
         gate.Open();
@@ -112,8 +108,41 @@ public sealed class DrainTests
 
         Assert.Equal(1, gate.Ran);
         using var reader = app.CreateClient(token);
-        var history = await reader.GetFromJsonAsync<Quote[]>("/api/symbols/DRAIN-USD/history").DefaultTimeout();
+        var history = await reader.GetFromJsonAsync<Quote[]>($"/api/symbols/{GatedQuoteEngine.Symbol}/history").DefaultTimeout();
         Assert.Equal([10m], history!.Select(q => q.Price));
+    }
+
+    [Fact]
+    public async Task Stop_FinishesAnHttpPublishInFlight_BeforeTheNodeExits()
+    {
+        var engine = new GatedQuoteEngine();
+        var app = new TickerAppFactory(fakeTime: false, kestrel: true) { TestServices = engine.Register };
+        await using var owned = app;
+        await CreatePublishedInstrumentAsync(app);
+        // A client of its own: the factory disposes the clients it made before it stops the host.
+        using var publisher = new HttpClient { BaseAddress = app.BaseAddress };
+        publisher.DefaultRequestHeaders.Authorization = new("Bearer", (await app.GetTokenAsync(await app.CreateKeyAsync("publisher", GatedQuoteEngine.Symbol))).AccessToken);
+
+        var publish = publisher.PostAsJsonAsync("/api/quotes", new[] { new QuoteInput(GatedQuoteEngine.Symbol, 10m) });
+        await engine.Held.DefaultTimeout();
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopped = app.DisposeAsync().AsTask();
+        await TaskTimeoutExtensions.WaitUntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.False(publish.IsCompleted);
+
+        engine.Open();
+
+        using var answered = await publish.DefaultTimeout();
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(new PublishResult(1, 0), await answered.Content.ReadFromJsonAsync<PublishResult>().DefaultTimeout());
+        await stopped.DefaultTimeout();
+    }
+
+    private static async Task CreatePublishedInstrumentAsync(TickerAppFactory app)
+    {
+        using var admin = app.CreateClient((await app.GetTokenAsync(TickerAppFactory.AdminKey)).AccessToken);
+        using var created = await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest(GatedQuoteEngine.Symbol, "published")).DefaultTimeout();
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
     private static HubConnection Connect(TickerAppFactory app, string token, IRetryPolicy policy) => new HubConnectionBuilder()
