@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +27,7 @@ public sealed class DrainTests
             for (var i = 0; i < 4; i++)
             {
                 var policy = new RecordingRetryPolicy(clock);
-                var connection = Connect(app, token, policy);
+                var connection = policy.Connect(app.BaseAddress, token);
                 await connection.StartAsync().DefaultTimeout();
                 policies.Add(policy);
                 connections.Add(connection);
@@ -47,7 +46,7 @@ public sealed class DrainTests
             Assert.Equal(TimeSpan.FromSeconds(1), negotiate.Headers.RetryAfter?.Delta);
             Assert.Contains("shutting down", (await negotiate.Content.ReadFromJsonAsync<ProblemBody>().DefaultTimeout())!.Detail, StringComparison.Ordinal);
 
-            await using var late = Connect(app, token, new RecordingRetryPolicy(clock));
+            await using var late = new RecordingRetryPolicy(clock).Connect(app.BaseAddress, token);
             var refused = await Assert.ThrowsAsync<HttpRequestException>(() => late.StartAsync().DefaultTimeout());
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
 
@@ -85,7 +84,7 @@ public sealed class DrainTests
         var publisher = await app.CreateKeyAsync("publisher", GatedQuoteEngine.Symbol);
         var token = (await app.GetTokenAsync(publisher)).AccessToken;
         var policy = new RecordingRetryPolicy(Stopwatch.StartNew());
-        await using var connection = Connect(app, token, policy);
+        await using var connection = policy.Connect(app.BaseAddress, token);
         await connection.StartAsync().DefaultTimeout();
 
         var inFlight = connection.InvokeAsync<PublishResult>(nameof(ITickerHub.Publish), new[] { new QuoteInput(GatedQuoteEngine.Symbol, 10m) });
@@ -144,15 +143,6 @@ public sealed class DrainTests
         using var created = await admin.PostAsJsonAsync("/api/admin/symbols", new CreateInstrumentRequest(GatedQuoteEngine.Symbol, "published")).DefaultTimeout();
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
-
-    private static HubConnection Connect(TickerAppFactory app, string token, IRetryPolicy policy) => new HubConnectionBuilder()
-        .WithUrl(new Uri(app.BaseAddress, "hubs/ticker"), options =>
-        {
-            options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            options.Transports = HttpTransportType.WebSockets;
-        })
-        .WithAutomaticReconnect(policy)
-        .Build();
 
     private sealed record ProblemBody(string Title, string Detail);
 }

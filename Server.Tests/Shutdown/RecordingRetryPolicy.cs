@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace SignalRTicker.Server.Tests.Shutdown;
@@ -13,6 +14,16 @@ public sealed class RecordingRetryPolicy(Stopwatch clock) : IRetryPolicy
 
     /// <summary>The reason of the close that allowed a reconnect, and when (on the test's clock) it came.</summary>
     public Task<(Exception? Reason, TimeSpan At)> Asked => _asked.Task;
+
+    /// <summary>A WebSocket connection to the server's hub with this token, whose reconnects this policy records; not started.</summary>
+    public HubConnection Connect(Uri server, string accessToken) => new HubConnectionBuilder()
+        .WithUrl(new Uri(server, "hubs/ticker"), options =>
+        {
+            options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            options.Transports = HttpTransportType.WebSockets;
+        })
+        .WithAutomaticReconnect(this)
+        .Build();
 
     public TimeSpan? NextRetryDelay(RetryContext retryContext)
     {

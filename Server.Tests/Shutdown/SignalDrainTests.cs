@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
 using SignalRTicker.Server.Tests.Client;
 using SignalRTicker.Server.Tests.Startup;
 
@@ -37,14 +35,7 @@ public sealed class SignalDrainTests : IDisposable
         var token = (await issued.Content.ReadFromJsonAsync<TokenResponse>().DefaultTimeout())!.AccessToken;
         var clock = Stopwatch.StartNew();
         var policies = new[] { new RecordingRetryPolicy(clock), new RecordingRetryPolicy(clock) };
-        var connections = policies.Select(policy => new HubConnectionBuilder()
-            .WithUrl(new Uri(page, "hubs/ticker"), options =>
-            {
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                options.Transports = HttpTransportType.WebSockets;
-            })
-            .WithAutomaticReconnect(policy)
-            .Build()).ToList();
+        var connections = policies.Select(policy => policy.Connect(page, token)).ToList();
         try
         {
             foreach (var connection in connections)

@@ -10,8 +10,14 @@ namespace SignalRTicker.Server.Shutdown;
 /// message that asks the client to reconnect at once (<see cref="CloseReasons.ServerShuttingDown"/>), after the calls
 /// the connection has taken have been answered. Runs once, however many times it is asked for.
 /// </summary>
-public sealed class ShutdownDrain(LiveConnections connections, IOptions<ShutdownOptions> options, TimeProvider time, ILogger<ShutdownDrain> logger)
+/// <remarks>
+/// The drain keeps wall-clock time, not the app's <see cref="TimeProvider"/>: it bounds how long a stopping process
+/// waits, which a clock that tests move by hand must not stretch.
+/// </remarks>
+public sealed class ShutdownDrain(LiveConnections connections, IOptions<ShutdownOptions> options, ILogger<ShutdownDrain> logger)
 {
+    private static readonly TimeProvider Time = TimeProvider.System;
+
     /// <summary>How long after the drain window a connection may still take to answer its calls before it is cut.</summary>
     internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
@@ -44,18 +50,18 @@ public sealed class ShutdownDrain(LiveConnections connections, IOptions<Shutdown
     private async Task RunAsync()
     {
         var window = options.Value.Drain;
-        var started = time.GetTimestamp();
+        var started = Time.GetTimestamp();
         var open = connections.All.ToList();
         ShutdownLog.DrainStarted(logger, open.Count, options.Value.DrainSeconds);
-        using var deadline = new CancellationTokenSource(window + Grace, time);
+        using var deadline = new CancellationTokenSource(window + Grace, Time);
         var closing = new List<Task<bool>>(open.Count);
         // Connection i of n closes at i/n of the window: the first at once, the others spread evenly after it.
         for (var i = 0; i < open.Count; i++)
         {
             var due = window * ((double)i / open.Count);
-            if (due - time.GetElapsedTime(started) is var wait && wait > Step)
+            if (due - Time.GetElapsedTime(started) is var wait && wait > Step)
             {
-                await Task.Delay(wait, time);
+                await Task.Delay(wait, Time);
             }
 
             closing.Add(connections.CloseAsync(open[i], Close, deadline.Token));
@@ -71,6 +77,6 @@ public sealed class ShutdownDrain(LiveConnections connections, IOptions<Shutdown
             ShutdownLog.ConnectionsCut(logger, cut, (long)(window + Grace).TotalMilliseconds);
         }
 
-        ShutdownLog.DrainFinished(logger, results.Length, (long)time.GetElapsedTime(started).TotalMilliseconds, Interlocked.Read(ref _refused));
+        ShutdownLog.DrainFinished(logger, results.Length, (long)Time.GetElapsedTime(started).TotalMilliseconds, Interlocked.Read(ref _refused));
     }
 }

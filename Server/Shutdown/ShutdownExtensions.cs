@@ -16,7 +16,6 @@ public static class ShutdownExtensions
             .BindConfiguration(ShutdownOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ShutdownDrain>();
         builder.Services.AddHostedService<DrainOnStop>();
         // The host stops in ShutdownTimeout (30 s by default), the drain included; it has to outlast the drain.

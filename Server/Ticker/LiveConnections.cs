@@ -12,6 +12,9 @@ namespace SignalRTicker.Server.Ticker;
 /// </summary>
 public sealed class LiveConnections(TickerMetrics metrics, QuoteDelivery delivery)
 {
+    /// <summary>How long a client that has been sent a close message has to close the connection itself (wall-clock time).</summary>
+    internal static readonly TimeSpan ClientCloseGrace = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, LiveConnection> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, int> _perKey = [];
     private readonly Lock _gate = new();
@@ -114,12 +117,34 @@ public sealed class LiveConnections(TickerMetrics metrics, QuoteDelivery deliver
             // Through SignalR's own writer, behind the results it has written: the client acts on the close message
             // and drops whatever follows it.
             await connection.Connection.WriteAsync(message, cancellationToken);
-            connection.Connection.Abort();
+            // The client closes the connection when it reads the message. Ending it here first could reset the socket
+            // with the message still unread (a proxy in between drops what it has not passed on).
+            if (!await EndedAsync(connection, ClientCloseGrace, cancellationToken))
+            {
+                connection.Connection.Abort();
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             connection.Abort();
+            return false;
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="grace"/> for the connection to end; true when it did.</summary>
+    private static async Task<bool> EndedAsync(LiveConnection connection, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = connection.Connection.ConnectionAborted.Register(() => ended.TrySetResult());
+        try
+        {
+            await ended.Task.WaitAsync(grace, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
             return false;
         }
     }
