@@ -42,6 +42,9 @@ public sealed partial class TickerConnection : IAsyncDisposable
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A connection that lasted this long was not refused on arrival.</summary>
+    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(2);
+
     /// <summary>How long after the held token's expiry a token refresh may stay unanswered before the connection is made again.</summary>
     private static readonly TimeSpan RefreshGrace = TimeSpan.FromSeconds(5);
 
@@ -294,6 +297,9 @@ public sealed partial class TickerConnection : IAsyncDisposable
         // Consecutive failed attempts since the last successful connection; a rate-limited attempt is not one.
         var failures = 0;
         var connectedOnce = false;
+        // Whether the last wait was skipped for a node shutting down, and how long the last connection lasted.
+        var skippedLast = false;
+        var lasted = TimeSpan.Zero;
         var since = _time.GetTimestamp();
         SetStatus(new(TickerConnectionState.Connecting));
         while (true)
@@ -311,8 +317,10 @@ public sealed partial class TickerConnection : IAsyncDisposable
                 failures = 0;
                 SetStatus(new(TickerConnectionState.Connected));
                 ClientLog.Connected(_logger, _options.ServerUrl, Symbols.Count);
+                var up = _time.GetTimestamp();
                 reason = await KeepAliveAsync(cancellationToken).ConfigureAwait(false);
                 since = _time.GetTimestamp();
+                lasted = _time.GetElapsedTime(up, since);
             }
             catch (Exception ex) when (IsTransient(ex, cancellationToken))
             {
@@ -330,7 +338,12 @@ public sealed partial class TickerConnection : IAsyncDisposable
                 continue;
             }
 
-            var delay = _retryPolicy.NextRetryDelay(new RetryContext
+            // A node shutting down asks for a reconnect at once: another node takes it, or this one once restarted.
+            // Two such closes in a row skip the wait only when the connection between them lasted, so that a client
+            // sent back to a draining node cannot spin.
+            var atOnce = failures == 0 && IsShutdownClose(reason) && (!skippedLast || lasted >= StableAfter);
+            skippedLast = atOnce;
+            var delay = atOnce ? TimeSpan.Zero : _retryPolicy.NextRetryDelay(new RetryContext
             {
                 PreviousRetryCount = failures,
                 ElapsedTime = _time.GetElapsedTime(since),
@@ -650,6 +663,12 @@ public sealed partial class TickerConnection : IAsyncDisposable
 
         StateChanged?.Invoke(status);
     }
+
+    /// <summary>The close a node sends as it shuts down: SignalR raises it as the server's error in a <see cref="HubException"/>.</summary>
+    private static bool IsShutdownClose(Exception? reason) =>
+        reason is HubException closed
+        && closed.Message.StartsWith(ServerClosedPrefix, StringComparison.Ordinal)
+        && closed.Message.EndsWith(CloseReasons.ServerShuttingDown, StringComparison.Ordinal);
 
     /// <summary>An invocation that failed because the connection went away, not because the server refused it.</summary>
     private bool IsLostConnection(Exception ex) => ex switch

@@ -129,6 +129,8 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
         // Tests ask for many tokens from one address; the limit itself is tested with a low value through Settings.
         builder.UseSetting("RateLimits:TokenPerMinute", "100000");
+        // A test that ends with connections open should not wait out a drain; the drain's own tests set it.
+        builder.UseSetting("Shutdown:DrainSeconds", "0");
         if (Kestrel)
         {
             builder.UseUrls($"http://127.0.0.1:{Port}");

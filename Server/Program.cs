@@ -14,6 +14,7 @@ using SignalRTicker.Server.OpenApi;
 using SignalRTicker.Server.RateLimits;
 using SignalRTicker.Server.Revocation;
 using SignalRTicker.Server.Settings;
+using SignalRTicker.Server.Shutdown;
 using SignalRTicker.Server.Storage;
 using SignalRTicker.Server.Ticker;
 using SignalRTicker.Server.Web;
@@ -40,6 +41,7 @@ builder.AddRevocation();    // revoked tokens and keys refused at once and their
 builder.AddQuoteDelivery(); // fan-out per connection: coalesced, conflated, slow consumers cut off
 builder.AddFeeds();         // what makes quotes: the random walk, publishers, Coinbase and Binance
 builder.AddTicker();        // the hub and its connections; quotes leave through IHubContext
+builder.AddShutdownDrain(); // on SIGTERM: no new connections, open ones closed over Shutdown:DrainSeconds with a reconnect-now close
 builder.AddHealth();
 builder.AddTickerMetrics();   // System.Diagnostics.Metrics, scraped by Prometheus
 builder.AddTickerOpenApi();   // the HTTP API described from the endpoints' own metadata, so it cannot drift
@@ -57,6 +59,7 @@ app.UseRequestLog();
 app.UseErrors();
 app.UseTickerMetricsPort(); // with Metrics:Port, /metrics is served there alone and without a token (bind it privately)
 app.UseTickerCors();        // before the page (browsers load module scripts with CORS) and auth (preflights carry no token)
+app.UseShutdownDrain();     // a draining node refuses new hub connections (503) before any other work
 app.UseWebPage();
 app.UseRateLimits();        // before auth: a flood or a brute force is refused before any credential is checked
 app.UseAdmin();             // before auth: every path under /api/admin needs the admin role, even one that does not exist

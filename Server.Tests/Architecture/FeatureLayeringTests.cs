@@ -22,6 +22,7 @@ public sealed partial class FeatureLayeringTests
         ["Feeds"],
         ["Admin"],
         ["Ticker"],
+        ["Shutdown"],
         ["Health"],
         ["Cluster"],
         ["OpenApi"],

@@ -75,7 +75,7 @@ public sealed partial class NginxDeploymentTests : IAsyncLifetime
     /// </summary>
     private static string Render(List<Uri> nodes, int redirectPort)
     {
-        var site = File.ReadAllText(Path.Combine(Artifacts.RepositoryRoot, "deploy", "nginx.conf"));
+        var site = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx.conf"));
         var examples = ExampleNode().Matches(site);
         Assert.Equal(nodes.Count, examples.Count);
         for (var i = 0; i < nodes.Count; i++)

@@ -15,7 +15,7 @@ namespace SignalRTicker.Server.Tests.Deploy;
 /// </summary>
 public sealed partial class OperationsDocumentTests
 {
-    private static readonly string Document = File.ReadAllText(Path.Combine(Artifacts.RepositoryRoot, "docs", "operations.md"));
+    private static readonly string Document = File.ReadAllText(Path.Combine(Repository.Root, "docs", "operations.md"));
 
     [Fact]
     public async Task EveryTickerInstrument_IsDescribed()

@@ -12,9 +12,9 @@ namespace SignalRTicker.Server.Tests.Deploy;
 public sealed partial class SystemdUnitTests
 {
     /// <summary>Shutdown:DrainSeconds' default: the stop timeout must outlast the drain.</summary>
-    private const int DrainSeconds = 10;
+    private static readonly int DrainSeconds = new SignalRTicker.Server.Shutdown.ShutdownOptions().DrainSeconds;
 
-    private static readonly string UnitPath = Path.Combine(Artifacts.RepositoryRoot, "deploy", "signalr-ticker.service");
+    private static readonly string UnitPath = Path.Combine(Repository.Root, "deploy", "signalr-ticker.service");
 
     [Fact]
     public void Unit_RunsTheServerInProduction_AsItsOwnUser_WithSecretsFromTheEnvironmentFile()

@@ -82,7 +82,7 @@ public sealed partial class ContractDocsTests
     [Fact]
     public void EveryTestIdOfThePage_IsDocumented()
     {
-        var web = Path.Combine(Artifacts.RepositoryRoot, "wwwroot");
+        var web = Path.Combine(Repository.Root, "wwwroot");
         var ids = Directory.EnumerateFiles(web, "*.html").Concat(Directory.EnumerateFiles(web, "*.js"))
             .SelectMany(file => TestId().Matches(File.ReadAllText(file)).Select(m => m.Groups["id"].Value))
             .Distinct()

@@ -13,7 +13,7 @@ public sealed class DocsLinkTests
         Assert.Contains(files, file => file.Name == "README.md");
         Assert.Contains(files, file => file.Name == "docs/hub.md");
 
-        var root = Path.GetFullPath(Page.Artifacts.RepositoryRoot) + Path.DirectorySeparatorChar;
+        var root = Path.GetFullPath(Repository.Root) + Path.DirectorySeparatorChar;
         var wrong = new List<string>();
         foreach (var file in files)
         {

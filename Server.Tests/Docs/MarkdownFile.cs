@@ -18,18 +18,18 @@ public sealed partial class MarkdownFile
     public string Path { get; }
 
     /// <summary>The path from the repository's root, with forward slashes: <c>docs/hub.md</c>.</summary>
-    public string Name => System.IO.Path.GetRelativePath(Artifacts.RepositoryRoot, Path).Replace('\\', '/');
+    public string Name => System.IO.Path.GetRelativePath(Repository.Root, Path).Replace('\\', '/');
 
     public string Text { get; }
 
     /// <summary>A file under the repository's root, such as <c>docs/hub.md</c>.</summary>
     public static MarkdownFile Read(string relativePath) =>
-        new(System.IO.Path.Combine(Artifacts.RepositoryRoot, relativePath));
+        new(System.IO.Path.Combine(Repository.Root, relativePath));
 
     /// <summary>Every <c>*.md</c> of the repository, outside build output, packages and test results.</summary>
     public static IReadOnlyList<MarkdownFile> All() =>
-        [.. Directory.EnumerateFiles(Artifacts.RepositoryRoot, "*.md", SearchOption.AllDirectories)
-            .Where(path => !System.IO.Path.GetRelativePath(Artifacts.RepositoryRoot, path)
+        [.. Directory.EnumerateFiles(Repository.Root, "*.md", SearchOption.AllDirectories)
+            .Where(path => !System.IO.Path.GetRelativePath(Repository.Root, path)
                 .Split(System.IO.Path.DirectorySeparatorChar)
                 .Any(SkippedFolders.Contains))
             .Order(StringComparer.Ordinal)

@@ -101,7 +101,7 @@ public sealed class EmbeddingTests(Chromium chromium) : IAsyncLifetime
     /// <summary>The first html block of docs/embedding.md, which must name the docs' server and key to be filled in.</summary>
     private static string DocsSnippet()
     {
-        var docs = File.ReadAllText(Path.Combine(Artifacts.RepositoryRoot, "docs", "embedding.md"));
+        var docs = File.ReadAllText(Path.Combine(Repository.Root, "docs", "embedding.md"));
         const string Fence = "```html\n";
         var start = docs.IndexOf(Fence, StringComparison.Ordinal);
         Assert.True(start >= 0, "docs/embedding.md has no ```html block.");

@@ -49,7 +49,7 @@ public sealed class LivePageTests(Chromium chromium) : IAsyncLifetime
         var screenshot = await page.ScreenshotAsync("page.png");
         if (Environment.GetEnvironmentVariable("TICKER_UPDATE_DOCS_SCREENSHOT") == "1")
         {
-            File.Copy(screenshot, Path.Combine(Artifacts.RepositoryRoot, "docs", "page.png"), overwrite: true);
+            File.Copy(screenshot, Path.Combine(Repository.Root, "docs", "page.png"), overwrite: true);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed partial class PageModuleTests
             $"{Node.RequireVariable}=1 but node is not on the PATH; install it with `{Node.InstallHint}`.");
         var start = new ProcessStartInfo(node)
         {
-            WorkingDirectory = Path.Combine(Artifacts.RepositoryRoot, "wwwroot"),
+            WorkingDirectory = Path.Combine(Repository.Root, "wwwroot"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

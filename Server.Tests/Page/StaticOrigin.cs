@@ -26,7 +26,7 @@ public sealed class StaticOrigin(WebApplication app, string origin) : IAsyncDisp
         {
             app.UseStaticFiles(new StaticFileOptions
             {
-                FileProvider = new PhysicalFileProvider(Path.Combine(Artifacts.RepositoryRoot, "wwwroot")),
+                FileProvider = new PhysicalFileProvider(Path.Combine(Repository.Root, "wwwroot")),
             });
         }
 

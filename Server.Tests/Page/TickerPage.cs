@@ -200,24 +200,3 @@ public sealed class TickerPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }
-
-/// <summary>Where the page tests leave their screenshots.</summary>
-public static class Artifacts
-{
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    public static string Folder { get; } = Directory.CreateDirectory(Path.Combine(RepositoryRoot, "TestResults", "page")).FullName;
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SignalRTicker.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return AppContext.BaseDirectory;
-    }
-}

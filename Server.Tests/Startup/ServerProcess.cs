@@ -75,6 +75,14 @@ public sealed class ServerProcess : IAsyncDisposable
             $"The server exited ({_process.ExitCode}) without that line.\nstdout:\n{string.Join('\n', Stdout)}\nstderr:\n{string.Join('\n', Stderr)}");
     }
 
+    /// <summary>Sends a POSIX signal (<c>TERM</c>, <c>INT</c>), as <c>kill</c> or systemd's stop does.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().DefaultTimeout();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -39,6 +39,11 @@ public sealed class QuoteWriter
     private bool _writing;
     private bool _closed;
 
+    /// <summary>Set by <see cref="FinishAsync"/>: nothing more is queued; what waits is still written.</summary>
+    private bool _finishing;
+
+    private TaskCompletionSource? _written;
+
     /// <summary>Timestamp (of the delivery's <see cref="TimeProvider"/>) at which the write in flight started; 0 when none is.</summary>
     private long _writeStartedAt;
 
@@ -183,6 +188,25 @@ public sealed class QuoteWriter
         }
     }
 
+    /// <summary>
+    /// Queues nothing more; completes once what waits has been written (or the writer closed or failed). Messages
+    /// waiting for a handshake that was never sent are not waited for.
+    /// </summary>
+    internal Task FinishAsync()
+    {
+        lock (_gate)
+        {
+            _finishing = true;
+            if (_closed || !_writing)
+            {
+                return Task.CompletedTask;
+            }
+
+            _written ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _written.Task;
+        }
+    }
+
     /// <summary>How long the write in flight has been pending, at <paramref name="now"/>; zero when none is.</summary>
     internal TimeSpan Stalled(long now)
     {
@@ -195,7 +219,7 @@ public sealed class QuoteWriter
     {
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || _finishing)
             {
                 return;
             }
@@ -220,7 +244,7 @@ public sealed class QuoteWriter
         var conflated = 0;
         lock (_gate)
         {
-            if (_closed)
+            if (_closed || _finishing)
             {
                 return;
             }
@@ -377,6 +401,7 @@ public sealed class QuoteWriter
                     if (_pendingCount == 0 || _closed)
                     {
                         _writing = false;
+                        _written?.TrySetResult();
                         return;
                     }
 
@@ -445,6 +470,10 @@ public sealed class QuoteWriter
 
             _delivery.Close(this);
             Abort();
+            lock (_gate)
+            {
+                _written?.TrySetResult();
+            }
         }
     }
 

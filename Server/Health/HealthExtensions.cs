@@ -24,16 +24,18 @@ public static class HealthExtensions
     private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
     /// <summary>
-    /// Ready when the server can serve: the database takes a write (probed at most every few seconds) and the feeds
-    /// run. Requests the database fails are 503s (Errors); here, a SQLite connection that failed to write is not reused
-    /// (Npgsql empties its pool itself when a connection breaks), so the node recovers as soon as the database does.
+    /// Ready when the server can serve: the database takes a write (probed at most every few seconds), the feeds run
+    /// and the node is not draining. Requests the database fails are 503s (Errors); here, a SQLite connection that
+    /// failed to write is not reused (Npgsql empties its pool itself when a connection breaks), so the node recovers as
+    /// soon as the database does.
     /// </summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DatabaseWriteProbe>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseWriteProbe>("database", tags: [ReadyTag])
-            .AddCheck<FeedHealthCheck>("feeds", tags: [ReadyTag]);
+            .AddCheck<FeedHealthCheck>("feeds", tags: [ReadyTag])
+            .AddCheck<DrainHealthCheck>("drain", tags: [ReadyTag]);
         // The health check service logs every unhealthy probe as an error, one a probe; the probe logs changes instead.
         builder.Logging.AddFilter(HealthCheckServiceCategory, level => level < LogLevel.Error && level >= LogLevel.Warning);
         builder.Services.AddSingleton<IInterceptor, FailedConnectionReset>();

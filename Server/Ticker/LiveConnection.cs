@@ -18,6 +18,11 @@ public sealed class LiveConnection(HubConnectionContext connection, QuoteWriter 
 
     private volatile KeyAccess _access = access;
 
+    private readonly Lock _calls = new();
+    private int _callsRunning;
+    private bool _closing;
+    private TaskCompletionSource? _callsEnded;
+
     public HubConnectionContext Connection { get; } = connection;
 
     public string ConnectionId => Connection.ConnectionId;
@@ -49,6 +54,61 @@ public sealed class LiveConnection(HubConnectionContext connection, QuoteWriter 
     internal void Refresh(string tokenId, DateTimeOffset expiresAt) => _credential = new Credential(tokenId, expiresAt);
 
     public void Abort() => Writer.Abort();
+
+    /// <summary>True once the connection is closing: it takes no more calls.</summary>
+    internal bool IsClosing
+    {
+        get
+        {
+            lock (_calls)
+            {
+                return _closing;
+            }
+        }
+    }
+
+    /// <summary>Counts a hub call that runs; false once the connection is closing, when the call must not run.</summary>
+    internal bool TryBeginCall()
+    {
+        lock (_calls)
+        {
+            if (_closing)
+            {
+                return false;
+            }
+
+            _callsRunning++;
+            return true;
+        }
+    }
+
+    /// <summary>A call counted by <see cref="TryBeginCall"/> has ended and its result has been written.</summary>
+    internal void EndCall()
+    {
+        lock (_calls)
+        {
+            if (--_callsRunning == 0)
+            {
+                _callsEnded?.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Takes no more calls; completes when the calls running now have ended and their results are written.</summary>
+    internal Task StopCallsAsync()
+    {
+        lock (_calls)
+        {
+            _closing = true;
+            if (_callsRunning == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _callsEnded ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _callsEnded.Task;
+        }
+    }
 
     private sealed record Credential(string? TokenId, DateTimeOffset? ExpiresAt);
 }

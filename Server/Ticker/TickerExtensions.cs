@@ -15,6 +15,7 @@ public static class TickerExtensions
         builder.Services.AddSingleton<HubLifetimeManager<TickerHub>, TickerLifetimeManager>();
         builder.Services.AddSingleton<IQuoteSink, HubQuoteSink>();
         builder.Services.AddSingleton<TickerHubFilter>();
+        builder.Services.AddScoped<HubCallScope>();
         builder.Services.AddSingleton<RefreshTokenValidator>();
         builder.Services.AddHostedService<ConnectionExpiry>();
         builder.Services.AddHostedService<TickerControlHandlers>();

@@ -9,11 +9,25 @@ namespace SignalRTicker.Server.Ticker;
 /// line at Information, anything else as an error with its stack trace; a connection that keeps failing is summarised
 /// (<see cref="RefusalLog"/>) rather than logged call by call. SignalR's dispatcher would log both as failures with a
 /// stack trace; its error line is filtered out (see <see cref="TickerExtensions"/>).
+/// Each call is counted on its connection until its result is written, so that a connection closed for a shutdown
+/// answers the calls it has taken first; a call that arrives once the connection is closing never runs.
 /// </summary>
-internal sealed class TickerHubFilter(RefusalLog log, ILogger<TickerHubFilter> logger) : IHubFilter
+internal sealed class TickerHubFilter(LiveConnections connections, RefusalLog log, ILogger<TickerHubFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
+        if (connections.TryGet(invocationContext.Context.ConnectionId, out var live))
+        {
+            if (!live.TryBeginCall())
+            {
+                // Its answer would come after the close message, which the client has acted on: the call ends with the
+                // connection instead, and the client, not knowing its fate, sends it again on its next connection.
+                await Task.Delay(Timeout.Infinite, invocationContext.Context.ConnectionAborted);
+            }
+
+            invocationContext.ServiceProvider.GetRequiredService<HubCallScope>().Hold(live);
+        }
+
         try
         {
             return await RefuseWithoutClusterAsync(invocationContext, next);

@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ErrorKind } from "../lib/ticker-client/api.js";
 import {
-  ENTITLEMENT_REMOVED, State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal, renewalMargin,
+  ENTITLEMENT_REMOVED, SERVER_SHUTTING_DOWN, State, StopReason, TickerConnection, backoffDelay, errorKind, hubReason, isHubRefusal,
+  renewalMargin,
 } from "../lib/ticker-client/connection.js";
 import {
   FakeApi, FakeClock, FakeFeed, fakeHubs, hubRefusal, rateLimited, refusedKey, settle, tokenRefused, unreachable,
@@ -178,6 +179,26 @@ describe("reconnecting", () => {
     assert.equal(t.last().state, State.CONNECTED);
 
     t.hub().serverClose();
+    await settle();
+    assert.equal(t.wait(), delay(1));
+  });
+
+  test("a node shutting down gets an immediate reconnect however short the connection, and resumes", async () => {
+    const t = setup();
+    await connected(t);
+    await t.connection.subscribe(["BTC-USD"]);
+    const shuttingDown = new Error(`Server returned an error on close: ${SERVER_SHUTTING_DOWN}`);
+
+    t.hub().serverClose(shuttingDown);
+    await settle();
+    assert.deepEqual(t.names(), [State.CONNECTING, State.CONNECTED, State.RECONNECTING, State.CONNECTED]);
+    const reconnecting = t.states[2];
+    assert.equal(reconnecting.error, shuttingDown);
+    assert.equal(reconnecting.retryAt, reconnecting.at, "at once, though the connection lasted less than stableAfterMs");
+    assert.deepEqual(t.hub().calls("Resume"), [[{ Symbol: "BTC-USD", Sequence: 1 }]]);
+
+    // Closed for the same reason as soon as it opened again: the second in a row waits, as any quick close does.
+    t.hub().serverClose(shuttingDown);
     await settle();
     assert.equal(t.wait(), delay(1));
   });

@@ -104,6 +104,14 @@ export const MIN_RENEWAL_DELAY_MS = 500;
 /** The reason given for subscriptions a renewed token no longer allows (the server's own words for Unsubscribed). */
 export const ENTITLEMENT_REMOVED = "entitlement removed";
 
+/** The error of the close a node sends its connections as it shuts down (the server's own words). */
+export const SERVER_SHUTTING_DOWN = "server shutting down";
+
+/** True for the close of a node shutting down, which asks the client to reconnect at once (another node takes it). */
+export function isShutdownClose(error) {
+  return String(error?.message ?? "").includes(SERVER_SHUTTING_DOWN);
+}
+
 const defaultTimers = {
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle),
@@ -358,10 +366,11 @@ export class TickerConnection {
 
       // It was up and has closed: the token expired, the key was revoked, the server restarted, the network dropped, or
       // the hub refused a renewed token. After a connection that lasted, try again at once; one that closes as soon as
-      // it opens backs off.
+      // it opens backs off. A node shutting down asks for a reconnect at once however short the connection was, but
+      // only the first close in a row skips the wait, so that a client sent back to that node cannot spin.
       this.#tracker.resync();
       attempt = this.#timers.now() - upSince >= this.#stableAfterMs ? 0 : attempt + 1;
-      const delay = attempt === 0 ? 0 : this.#delay(attempt - 1);
+      const delay = attempt === 0 || (attempt === 1 && isShutdownClose(closeError)) ? 0 : this.#delay(attempt - 1);
       this.#waitToRetry(State.RECONNECTING, closeError, attempt, delay);
       await this.#sleep(delay);
     }
