@@ -76,6 +76,31 @@ public sealed class PublishingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PublishersOfOneInstrumentAtOnce_ReachSubscribers_InSequenceOrder()
+    {
+        const int Publishers = 4;
+        const int BatchesEach = 500;
+        var (hub, quotes) = await _app.ConnectAsync();
+        await using var _hub = hub;
+        await hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "ACME" }).DefaultTimeout();
+
+        // Publishers record and hand quotes over on their own threads, as concurrent POSTs do.
+        using var start = new Barrier(Publishers);
+        var publishers = Enumerable.Range(0, Publishers).Select(p => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < BatchesEach; i++)
+            {
+                Instruments.Record([new PriceUpdate("ACME", 100m + p + (i % 10) / 100m)]);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        await Task.WhenAll(publishers).DefaultTimeout();
+
+        var received = await quotes.UntilAsync(q => q.Sequence == Publishers * BatchesEach);
+        Assert.Equal(Enumerable.Range(1, Publishers * BatchesEach).Select(i => (long)i), received.Select(q => q.Sequence));
+    }
+
+    [Fact]
     public async Task OlderQuote_IsIgnoredAndCounted_NeverDelivered()
     {
         var (hub, quotes) = await _app.ConnectAsync();

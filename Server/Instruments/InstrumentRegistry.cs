@@ -21,6 +21,7 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, bool> _removed = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly Lock _recordOrder = new();
     private string[]? _symbols;
 
     public InstrumentRegistry(IOptions<TickerOptions> options, TimeProvider time, IQuoteSink sink, IControlChannel control, TickerMetrics metrics)
@@ -182,27 +183,37 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
         var now = _time.GetUtcNow();
         var recorded = new List<Quote>(updates.Count);
         var ignored = 0;
-        foreach (var update in updates)
+
+        // Sequenced and handed to the delivery in one step: two publishers of one instrument at once would otherwise
+        // hand over its quotes out of sequence, and a client that keeps order would drop the one that came late.
+        lock (_recordOrder)
         {
-            if (!_instruments.TryGetValue(update.Symbol, out var instrument))
+            foreach (var update in updates)
             {
-                continue; // removed since the caller checked
+                if (!_instruments.TryGetValue(update.Symbol, out var instrument))
+                {
+                    continue; // removed since the caller checked
+                }
+
+                if (instrument.Record(update, now) is { } quote)
+                {
+                    recorded.Add(quote);
+                }
+                else
+                {
+                    ignored++;
+                }
             }
 
-            if (instrument.Record(update, now) is { } quote)
+            if (recorded.Count > 0)
             {
-                recorded.Add(quote);
-            }
-            else
-            {
-                ignored++;
+                _sink.Deliver(recorded);
             }
         }
 
         if (recorded.Count > 0)
         {
             _metrics.QuotesPublished.Add(recorded.Count);
-            _sink.Deliver(recorded);
         }
 
         if (ignored > 0)
@@ -220,18 +231,25 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
     public int Apply(IReadOnlyList<Quote> quotes)
     {
         var applied = new List<Quote>(quotes.Count);
-        foreach (var quote in quotes)
+        lock (_recordOrder)
         {
-            if (_instruments.TryGetValue(quote.Symbol, out var instrument) && instrument.Apply(quote))
+            foreach (var quote in quotes)
             {
-                applied.Add(quote);
+                if (_instruments.TryGetValue(quote.Symbol, out var instrument) && instrument.Apply(quote))
+                {
+                    applied.Add(quote);
+                }
+            }
+
+            if (applied.Count > 0)
+            {
+                _sink.Deliver(applied);
             }
         }
 
         if (applied.Count > 0)
         {
             _metrics.QuotesPublished.Add(applied.Count);
-            _sink.Deliver(applied);
         }
 
         return applied.Count;
