@@ -29,6 +29,7 @@ public sealed class DrainTests
                 var policy = new RecordingRetryPolicy(clock);
                 var connection = policy.Connect(app.BaseAddress, token);
                 await connection.StartAsync().DefaultTimeout();
+                await connection.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout(); // registered
                 policies.Add(policy);
                 connections.Add(connection);
             }

@@ -41,6 +41,9 @@ public sealed class SignalDrainTests : IDisposable
             foreach (var connection in connections)
             {
                 await connection.StartAsync().DefaultTimeout();
+
+                // The handshake ends before the server registers the connection; an answered call comes after it.
+                await connection.InvokeAsync<string[]>(nameof(ITickerHub.GetSubscriptions)).DefaultTimeout();
             }
 
             await server.SignalAsync("TERM");
