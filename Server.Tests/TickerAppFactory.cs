@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Feeds;
 using SignalRTicker.Server.Instruments;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Ticker;
@@ -170,11 +172,25 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Moves fake time on by one feed interval, which makes the feed tick once.</summary>
+    private bool _feedStarted;
+
     public void Tick()
     {
         if (Time is null)
         {
             throw new InvalidOperationException("This factory runs on real time; create it with fakeTime: true to tick by hand.");
+        }
+
+        // The feed starts its timer on a thread of its own once the host runs; moved before that, the clock would
+        // pass without a tick.
+        if (!_feedStarted)
+        {
+            var feed = Services.GetServices<IHostedService>().OfType<SimulatedFeed>().Single();
+            _feedStarted = SpinWait.SpinUntil(() => feed.IsTicking, TaskTimeoutExtensions.DefaultTimeoutSpan);
+            if (!_feedStarted)
+            {
+                throw new TimeoutException("The simulated feed did not start within the default timeout.");
+            }
         }
 
         Time.Advance(TickInterval);

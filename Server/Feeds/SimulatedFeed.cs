@@ -17,6 +17,14 @@ public sealed class SimulatedFeed(
     TimeProvider time,
     ILogger<SimulatedFeed> logger) : BackgroundService
 {
+    /// <summary>
+    /// True while this node's timer runs: the loop starts on a thread of its own once the host runs, and a clock moved
+    /// on before its timer exists passes without a tick (tests that move a fake clock wait for this).
+    /// </summary>
+    internal bool IsTicking { get => Volatile.Read(ref _ticking); private set => Volatile.Write(ref _ticking, value); }
+
+    private bool _ticking;
+
     /// <summary>The leadership the simulator publishes under now.</summary>
     private QuoteOrigin _origin = QuoteOrigin.Leader(InstrumentSources.Simulated, 0);
 
@@ -47,8 +55,9 @@ public sealed class SimulatedFeed(
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        FeedLog.SimulatorStarted(logger, instruments.Count, options.Value.IntervalMs);
         using var timer = new PeriodicTimer(options.Value.Interval, time);
+        FeedLog.SimulatorStarted(logger, instruments.Count, options.Value.IntervalMs);
+        IsTicking = true;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -61,6 +70,7 @@ public sealed class SimulatedFeed(
             // Shutting down, or another node leads the simulator now.
         }
 
+        IsTicking = false;
         FeedLog.SimulatorStopped(logger);
     }
 
