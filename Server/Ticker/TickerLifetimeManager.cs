@@ -39,7 +39,16 @@ public sealed class TickerLifetimeManager(
         // The hub's policy requires a key; a connection made some other way (through the lifetime manager itself) may
         // hold groups but sees no symbol. A key that no longer exists has nothing to see at all.
         var keyId = Guid.TryParse(connection.User.KeyId(), out var key) ? key : (Guid?)null;
-        var access = keyId is null ? KeyAccess.None : await keys.GetAsync(key, connection.ConnectionAborted);
+        KeyAccess? access;
+        try
+        {
+            access = keyId is null ? KeyAccess.None : await keys.GetAsync(key, connection.ConnectionAborted);
+        }
+        catch (OperationCanceledException) when (connection.ConnectionAborted.IsCancellationRequested)
+        {
+            access = null; // the client left while its key was read: nothing to register, and nothing went wrong
+        }
+
         if (access is null)
         {
             delivery.Close(writer);
