@@ -49,9 +49,9 @@ public sealed class LiveSessionTests(PostgresServer postgres) : IClassFixture<Po
         await hub.InvokeAsync<Quote[]>(nameof(ITickerHub.Subscribe), new[] { "BTC-USD" }).DefaultTimeout();
 
         var received = new List<Quote>();
-        for (var tick = 1; tick <= 150; tick++)
+        while (received.Count < 150)
         {
-            if (tick is 50 or 100)
+            if (received.Count is 49 or 99)
             {
                 var token = await _app.GetTokenAsync();
                 var refreshed = await hub.InvokeAsync<RefreshResult>(nameof(ITickerHub.RefreshToken), token.AccessToken).DefaultTimeout();
@@ -60,9 +60,9 @@ public sealed class LiveSessionTests(PostgresServer postgres) : IClassFixture<Po
                 Assert.Empty(refreshed.Removed);
             }
 
-            _app.Tick();
-            received.Add(await quotes.NextAsync());
+            received.AddRange(await NextTickAsync(quotes));
         }
+
 
         Assert.False(closed.IsCompleted, "the connection closed although its token was refreshed");
         Assert.Equal(connectionId, hub.ConnectionId);
@@ -71,6 +71,29 @@ public sealed class LiveSessionTests(PostgresServer postgres) : IClassFixture<Po
         // Without another refresh, it closes when the last token expires.
         _app.Time!.Advance(TimeSpan.FromSeconds(6));
         await closed.DefaultTimeout();
+    }
+
+    /// <summary>
+    /// Moves the clock one tick and reads its quote. A tick that brought no quote within 2 s (seen in CI on a loaded
+    /// machine; the cause is not pinned down) is ticked again: a tick without a quote consumes no sequence, so a quote
+    /// the server lost would still show as a gap.
+    /// </summary>
+    private async Task<List<Quote>> NextTickAsync(QuoteRecorder quotes)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            _app.Tick();
+            try
+            {
+                return await quotes.UntilAsync(_ => true, TimeSpan.FromSeconds(2));
+            }
+            catch (TimeoutException)
+            {
+                // no quote for this tick yet: tick again
+            }
+        }
+
+        throw new TimeoutException("No quote after five ticks of the clock.");
     }
 
     [Fact]
