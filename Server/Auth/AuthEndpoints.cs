@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SignalRTicker.Server.Errors;
 using SignalRTicker.Server.Keys;
 using SignalRTicker.Server.Storage;
 
@@ -106,16 +107,13 @@ public static class AuthEndpoints
         }
 
         var seconds = Math.Max(1, (int)Math.Ceiling(issue.RetryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return issue.Refusal == TicketRefusal.StoreFull
-            ? TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Too many open tickets",
-                detail: $"The server holds too many unused tickets right now; retry after {seconds} s.")
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many tickets",
-                detail: issue.Refusal == TicketRefusal.TooManyUnused
+            ? RetryLater.Problem(http, StatusCodes.Status503ServiceUnavailable, seconds,
+                "Too many open tickets",
+                $"The server holds too many unused tickets right now; retry after {seconds} s.")
+            : RetryLater.Problem(http, StatusCodes.Status429TooManyRequests, seconds,
+                "Too many tickets",
+                issue.Refusal == TicketRefusal.TooManyUnused
                     ? $"Your key already holds {TicketStore.MaxUnusedPerKey} unused tickets; use them (one per connection) or retry after {seconds} s."
                     : $"Your key asks for tickets faster than {TicketStore.IssuedPerKeyPerSecond:0.#} per second; retry after {seconds} s.");
     }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace SignalRTicker.Server.Errors;
 
@@ -24,17 +22,6 @@ internal sealed class ClusterUnavailableHandler(IProblemDetailsService problems,
         }
 
         var seconds = (int)ClusterUnavailableException.RetryAfter.TotalSeconds;
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Cluster store unavailable",
-                Detail = $"{unavailable.Message} Retry after {seconds} s.",
-            },
-        });
+        return await RetryLater.WriteUnavailableAsync(problems, httpContext, seconds, "Cluster store unavailable", $"{unavailable.Message} Retry after {seconds} s.");
     }
 }

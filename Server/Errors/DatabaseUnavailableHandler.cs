@@ -1,7 +1,5 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace SignalRTicker.Server.Errors;
 
@@ -27,17 +25,7 @@ internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems
             ErrorsLog.DatabaseUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, failure.Message);
         }
 
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Database unavailable",
-                Detail = $"The server cannot use its database right now, so this request was not completed. Retry after {RetryAfterSeconds} s.",
-            },
-        });
+        return await RetryLater.WriteUnavailableAsync(problems, httpContext, RetryAfterSeconds, "Database unavailable",
+            $"The server cannot use its database right now, so this request was not completed. Retry after {RetryAfterSeconds} s.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SignalRTicker.Server.Auth;
+using SignalRTicker.Server.Errors;
 
 namespace SignalRTicker.Server.Revocation;
 
@@ -40,11 +41,9 @@ public static class RevocationEndpoints
     /// </summary>
     public static ProblemHttpResult NotRecorded(HttpContext http, string what)
     {
-        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-        statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "Revoked, not yet recorded",
-        detail: $"The {what} is revoked on every node now and its connections are closed, but the database could not record it, " +
+        return RetryLater.Problem(http, StatusCodes.Status503ServiceUnavailable, RetryAfterSeconds,
+            "Revoked, not yet recorded",
+            $"The {what} is revoked on every node now and its connections are closed, but the database could not record it, " +
             $"so a restart before it is written would forget it. The server retries the write every few seconds; repeat this request " +
             $"after {RetryAfterSeconds} s to confirm (204 once recorded).");
     }

@@ -1,4 +1,4 @@
-using Microsoft.Net.Http.Headers;
+using SignalRTicker.Server.Errors;
 
 namespace SignalRTicker.Server.Shutdown;
 
@@ -16,11 +16,9 @@ internal sealed class DrainRefusal(RequestDelegate next, ShutdownDrain drain)
         if (drain.IsDraining && OpensConnection(context))
         {
             drain.Refused();
-            context.Response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Server shutting down",
-                detail: "This node is shutting down and takes no new connections. Connect again: another node (or this one, once restarted) takes the connection.")
+            await RetryLater.Problem(context, StatusCodes.Status503ServiceUnavailable, RetryAfterSeconds,
+                "Server shutting down",
+                "This node is shutting down and takes no new connections. Connect again: another node (or this one, once restarted) takes the connection.")
                 .ExecuteAsync(context);
             return;
         }
