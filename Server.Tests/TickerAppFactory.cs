@@ -39,7 +39,9 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     public TickerAppFactory(bool fakeTime = true, bool kestrel = false, int port = 0, string? dataFolder = null)
     {
         _folder = dataFolder ?? NewDataFolder();
-        Time = fakeTime ? new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.Zero } : null;
+        // From a whole second: a JWT's exp is whole seconds (cut down), so a token ends at the same fake instant in
+        // every run instead of up to a second early depending on when the run started.
+        Time = fakeTime ? new FakeTimeProvider(WholeSecond(DateTimeOffset.UtcNow)) { AutoAdvanceAmount = TimeSpan.Zero } : null;
         Kestrel = kestrel;
         Port = port;
         if (kestrel)
@@ -47,6 +49,8 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
             UseKestrel(port);
         }
     }
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerSecond));
 
     public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "signalr-ticker-tests", Guid.NewGuid().ToString("N"));
 
