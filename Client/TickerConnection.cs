@@ -236,6 +236,8 @@ public sealed partial class TickerConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(quotes);
         var batch = quotes as QuoteInput[] ?? [.. quotes];
+        // What the server said when it last closed the connection with this batch in flight.
+        string? closedWith = null;
         for (var attempt = 1; ; attempt++)
         {
             Task connected, closed;
@@ -258,11 +260,18 @@ public sealed partial class TickerConnection : IAsyncDisposable
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HubException || IsLostConnection(ex)))
             {
                 // A server that closes the connection over the batch itself (a message over its size limit) would do
-                // so every time: after a few tries in a row the batch is refused with the server's words.
-                if (ex is HubException && attempt >= MaxClosedAttempts)
+                // so every time: after a few tries in a row the batch is refused with the server's words. Its close
+                // message can be lost when the socket goes down while the client is still sending (the call then
+                // fails as a plain lost connection), so one close with its words in the run is enough.
+                if (ex is HubException)
+                {
+                    closedWith = ex.Message.ReplaceLineEndings(" ");
+                }
+
+                if (closedWith is not null && attempt >= MaxClosedAttempts)
                 {
                     throw new PublishRefusedException(
-                        $"The server closed the connection each of the {attempt} times this batch was sent; the last time: {ex.Message.ReplaceLineEndings(" ")}",
+                        $"The server closed the connection each of the {attempt} times this batch was sent; the last time it said why: {closedWith}",
                         itemIndex: null, ex);
                 }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using SignalRTicker.Server.Tests.Fixtures;
 using Xunit.Abstractions;
 
 namespace SignalRTicker.Server.Tests.BadInput;
@@ -16,6 +17,7 @@ namespace SignalRTicker.Server.Tests.BadInput;
 /// watcher's quote rate holds, and the log grows by a bounded amount.
 /// </summary>
 [Trait("Category", "WallClock")]
+[Collection(RatesMeasuredAlone.Name)]
 public sealed class BadInputCorpusTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
