@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -77,6 +78,21 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
     public int Port { get; }
 
     public FakeTimeProvider? Time { get; }
+
+    /// <summary>
+    /// Starts the fake clock no earlier than this: a restart's clock carries on from where the previous run's stopped,
+    /// as a real one would, instead of starting in the same second again behind the quotes that run stored.
+    /// </summary>
+    public DateTimeOffset ClockFrom
+    {
+        init
+        {
+            if (Time is not null && value > Time.GetUtcNow())
+            {
+                Time.SetUtcNow(value);
+            }
+        }
+    }
 
     public bool Kestrel { get; }
 
@@ -175,9 +191,11 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
         return next;
     }
 
-    /// <summary>Moves fake time on by one feed interval, which makes the feed tick once.</summary>
-    private bool _feedStarted;
-
+    /// <summary>
+    /// Moves fake time on by one feed interval, which makes the feed tick once, and returns when that tick is done: what
+    /// it published can be asserted on, and two calls make two ticks (the feed's timer would merge a second signal
+    /// that came while it was still busy with the first).
+    /// </summary>
     public void Tick()
     {
         if (Time is null)
@@ -187,17 +205,26 @@ public sealed class TickerAppFactory : WebApplicationFactory<Program>
 
         // The feed starts its timer on a thread of its own once the host runs; moved before that, the clock would
         // pass without a tick.
-        if (!_feedStarted)
+        var feed = Services.GetServices<IHostedService>().OfType<SimulatedFeed>().Single();
+        if (!SpinWait.SpinUntil(() => feed.IsTicking, TaskTimeoutExtensions.DefaultTimeoutSpan))
         {
-            var feed = Services.GetServices<IHostedService>().OfType<SimulatedFeed>().Single();
-            _feedStarted = SpinWait.SpinUntil(() => feed.IsTicking, TaskTimeoutExtensions.DefaultTimeoutSpan);
-            if (!_feedStarted)
-            {
-                throw new TimeoutException("The simulated feed did not start within the default timeout.");
-            }
+            throw new TimeoutException("The simulated feed did not start within the default timeout.");
         }
 
+        // A tick that began before this signal is not the one it causes.
+        var started = feed.TicksStarted;
         Time.Advance(TickInterval);
+        var waited = Stopwatch.StartNew();
+        while (!SpinWait.SpinUntil(() => feed.TicksFinished > started, TimeSpan.FromMilliseconds(100)))
+        {
+            if (waited.Elapsed > TaskTimeoutExtensions.DefaultTimeoutSpan)
+            {
+                throw new TimeoutException("The simulated feed did not finish its tick within the default timeout.");
+            }
+
+            // Wakes the fake clock's due timers again, in case the feed's was not woken.
+            Time.Advance(TimeSpan.Zero);
+        }
     }
 
     public async Task<TokenResponse> GetTokenAsync(string apiKey = DemoKey)

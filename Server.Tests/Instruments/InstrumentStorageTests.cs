@@ -23,6 +23,7 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
     {
         var folder = TickerAppFactory.NewDataFolder();
         var database = await postgres.CreateDatabaseAsync(provider);
+        DateTimeOffset stoppedAt;
         await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true, PostgresConnectionString = database })
         {
             using var admin = await AdminAsync(first);
@@ -32,9 +33,10 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
             Assert.Equal(new CreatedInstrument("BRK.B", "simulated"), await created.Content.ReadFromJsonAsync<CreatedInstrument>());
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(created.Headers.Location)).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/admin/symbols/ETH-USD")).StatusCode);
+            stoppedAt = first.Time!.GetUtcNow();
         }
 
-        await using var second = new TickerAppFactory(dataFolder: folder) { PostgresConnectionString = database };
+        await using var second = new TickerAppFactory(dataFolder: folder) { PostgresConnectionString = database, ClockFrom = stoppedAt };
         using var client = await AdminAsync(second);
         var symbols = (await client.GetFromJsonAsync<InstrumentInfo[]>("/api/symbols"))!.ToDictionary(s => s.Symbol);
         Assert.Equal("published", symbols["ACME"].Source);
@@ -119,6 +121,7 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
         var database = await postgres.CreateDatabaseAsync(provider);
         string publisher;
         Quote simulatedBefore;
+        DateTimeOffset stoppedAt;
         await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true, PostgresConnectionString = database })
         {
             using var admin = await AdminAsync(first);
@@ -137,9 +140,10 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
 
             Assert.True(first.Services.GetRequiredService<InstrumentRegistry>().TryGetLatest("BTC-USD", out simulatedBefore!));
             Assert.Equal(3, simulatedBefore.Sequence);
+            stoppedAt = first.Time!.GetUtcNow();
         }
 
-        await using var second = new TickerAppFactory(dataFolder: folder) { PostgresConnectionString = database };
+        await using var second = new TickerAppFactory(dataFolder: folder) { PostgresConnectionString = database, ClockFrom = stoppedAt };
         var instruments = second.Services.GetRequiredService<InstrumentRegistry>();
         Assert.True(instruments.TryGetLatest("ACME", out var acme));
         Assert.Equal((15m, 14m, 16m, 5L), (acme.Price, acme.Bid!.Value, acme.Ask!.Value, acme.Sequence));
@@ -162,6 +166,7 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
         var folder = TickerAppFactory.NewDataFolder();
         var copy = TickerAppFactory.NewDataFolder();
         var database = await postgres.CreateDatabaseAsync(provider);
+        DateTimeOffset stoppedAt;
         await using (var first = new TickerAppFactory(dataFolder: folder) { KeepData = true, PostgresConnectionString = database })
         {
             using var admin = await AdminAsync(first);
@@ -185,6 +190,8 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
             {
                 await postgres.KillAsync().DefaultTimeout();
             }
+
+            stoppedAt = first.Time!.GetUtcNow();
         }
 
         if (database is null)
@@ -196,7 +203,7 @@ public sealed class InstrumentStorageTests(PostgresServer postgres) : IClassFixt
             await postgres.RestartAsync().DefaultTimeout(ServerProcess.StartTimeout);
         }
 
-        await using var second = new TickerAppFactory(dataFolder: copy) { PostgresConnectionString = database };
+        await using var second = new TickerAppFactory(dataFolder: copy) { PostgresConnectionString = database, ClockFrom = stoppedAt };
         var publisherAgain = await second.CreateKeyAsync("publisher", "ACME");
         using var again = second.CreateClient((await second.GetTokenAsync(publisherAgain)).AccessToken);
         await again.PostAsJsonAsync("/api/quotes", new[] { new QuoteInput("ACME", 4m) });

@@ -25,6 +25,15 @@ public sealed class SimulatedFeed(
 
     private bool _ticking;
 
+    /// <summary>Ticks begun and finished on this node (a test that moves a fake clock waits for the tick it caused).</summary>
+    internal long TicksStarted => Interlocked.Read(ref _ticksStarted);
+
+    /// <inheritdoc cref="TicksStarted"/>
+    internal long TicksFinished => Interlocked.Read(ref _ticksFinished);
+
+    private long _ticksStarted;
+    private long _ticksFinished;
+
     /// <summary>The leadership the simulator publishes under now.</summary>
     private QuoteOrigin _origin = QuoteOrigin.Leader(InstrumentSources.Simulated, 0);
 
@@ -62,7 +71,15 @@ public sealed class SimulatedFeed(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await TickAsync(stoppingToken);
+                Interlocked.Increment(ref _ticksStarted);
+                try
+                {
+                    await TickAsync(stoppingToken);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _ticksFinished);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
