@@ -23,6 +23,12 @@ public static class HealthExtensions
 
     private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
+    private static readonly object[] ReadyResponses =
+    [
+        new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]),
+        new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(string), ["text/plain"]),
+    ];
+
     /// <summary>
     /// Ready when the server can serve: the database takes a write (probed at most every few seconds), the feeds run
     /// and the node is not draining. Requests the database fails are 503s (Errors); here, a SQLite connection that
@@ -53,32 +59,28 @@ public static class HealthExtensions
             ResultStatusCodes = configured.ResultStatusCodes,
             AllowCachingResponses = configured.AllowCachingResponses,
         };
-        Describe(app.MapHealthChecks(ReadyPath, ready), "Ready to serve: the database takes a write, the feeds run (and Redis answers, in a cluster)");
-        Describe(app.MapHealthChecks(Path, ready), "The same as /healthz/ready, for balancers already pointed here");
+        Describe(app.MapHealthChecks(ReadyPath, ready), "Ready to serve: the database takes a write, the feeds run (and Redis answers, in a cluster)")
+            .WithMetadata(ReadyResponses);
+        Describe(app.MapHealthChecks(Path, ready), "The same as /healthz/ready, for balancers already pointed here")
+            .WithMetadata(ReadyResponses);
 
         // No check runs: a live process answers even while its database or Redis is down, so it is not restarted for
         // what a restart cannot fix.
-        app.MapHealthChecks(LivePath, new HealthCheckOptions
+        Describe(app.MapHealthChecks(LivePath, new HealthCheckOptions
         {
             Predicate = _ => false,
             ResponseWriter = (http, report) => http.Response.WriteAsJsonAsync(new LiveReport(report.Status.ToString(), ProductVersion.Informational)),
-        }).AllowAnonymous()
-            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
-            .WithTags("Health")
-            .WithSummary("Alive: the process answers, with its version")
+        }), "Alive: the process answers, with its version")
             .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(LiveReport), ["application/json"]));
         return app;
     }
 
     /// <summary>The methods are declared so the endpoint is routed and described as what it is: a GET (HEAD for probes).</summary>
-    private static void Describe(IEndpointConventionBuilder endpoint, string summary) =>
+    private static IEndpointConventionBuilder Describe(IEndpointConventionBuilder endpoint, string summary) =>
         endpoint.AllowAnonymous()
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
             .WithTags("Health")
-            .WithSummary(summary)
-            .WithMetadata(
-                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/plain"]),
-                new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(string), ["text/plain"]));
+            .WithSummary(summary);
 
     private sealed record LiveReport(string Status, string Version);
 }
