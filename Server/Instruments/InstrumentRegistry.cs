@@ -208,12 +208,8 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
             if (recorded.Count > 0)
             {
                 _sink.Deliver(recorded);
+                _metrics.QuotesPublished.Add(recorded.Count);
             }
-        }
-
-        if (recorded.Count > 0)
-        {
-            _metrics.QuotesPublished.Add(recorded.Count);
         }
 
         if (ignored > 0)
@@ -244,12 +240,8 @@ public sealed class InstrumentRegistry : IInstrumentCatalog
             if (applied.Count > 0)
             {
                 _sink.Deliver(applied);
+                _metrics.QuotesPublished.Add(applied.Count);
             }
-        }
-
-        if (applied.Count > 0)
-        {
-            _metrics.QuotesPublished.Add(applied.Count);
         }
 
         return applied.Count;
