@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using SignalRTicker.Server.Tests.Client;
@@ -15,8 +14,6 @@ namespace SignalRTicker.Server.Tests.Shutdown;
 /// </summary>
 public sealed class SignalDrainTests : IDisposable
 {
-    private const string PageLine = "Development: the page is at ";
-
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("ticker-drain-");
 
     public void Dispose() => _folder.Delete(recursive: true);
@@ -29,10 +26,9 @@ public sealed class SignalDrainTests : IDisposable
             ["ConnectionStrings:Ticker"] = $"Data Source={_folder.FullName}/ticker.db",
             ["Shutdown:DrainSeconds"] = "1",
         }, "--urls", "http://127.0.0.1:0");
-        var page = new Uri((await server.LineAsync(line => line.Contains(PageLine, StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
-            .Split(PageLine)[1].Trim());
+        var page = await server.PageAddressAsync();
         using var http = new HttpClient { BaseAddress = page };
-        using var issued = await http.PostAsJsonAsync("/api/auth/token", new { apiKey = DemoKey() }).DefaultTimeout();
+        using var issued = await http.PostAsJsonAsync("/api/auth/token", new { apiKey = ServerProcess.ShippedDemoKey() }).DefaultTimeout();
         var token = (await issued.Content.ReadFromJsonAsync<TokenResponse>().DefaultTimeout())!.AccessToken;
         var clock = Stopwatch.StartNew();
         var policies = new[] { new RecordingRetryPolicy(clock), new RecordingRetryPolicy(clock) };
@@ -66,8 +62,4 @@ public sealed class SignalDrainTests : IDisposable
             }
         }
     }
-
-    private static string DemoKey() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"))).RootElement
-            .GetProperty("Auth").GetProperty("DemoApiKey").GetString()!;
 }

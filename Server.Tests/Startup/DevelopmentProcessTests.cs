@@ -1,14 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace SignalRTicker.Server.Tests.Startup;
 
 /// <summary>A developer's first run: the server says where the page is and which key to paste, and restarts are not rate-limited.</summary>
 public sealed class DevelopmentProcessTests : IDisposable
 {
-    private const string PageLine = "Development: the page is at ";
-
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("ticker-development-");
 
     public void Dispose() => _folder.Delete(recursive: true);
@@ -16,14 +13,13 @@ public sealed class DevelopmentProcessTests : IDisposable
     [Fact]
     public async Task Development_PrintsThePageAndTheDemoKey_AndAllowsMoreThanTenTokensAMinute()
     {
-        var demoKey = ShippedDevelopmentSettings().GetProperty("Auth").GetProperty("DemoApiKey").GetString()!;
+        var demoKey = ServerProcess.ShippedDemoKey();
         await using var server = ServerProcess.Start(_folder.FullName, "Development", new Dictionary<string, string?>
         {
             ["ConnectionStrings:Ticker"] = $"Data Source={_folder.FullName}/data/ticker.db",
         }, "--urls", "http://127.0.0.1:0");
 
-        var page = new Uri((await server.LineAsync(line => line.Contains(PageLine, StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
-            .Split(PageLine)[1].Trim());
+        var page = await server.PageAddressAsync();
 
         Assert.Contains(server.Stdout, line => line.Contains(demoKey, StringComparison.Ordinal));
         using var http = new HttpClient { BaseAddress = page };
@@ -34,7 +30,4 @@ public sealed class DevelopmentProcessTests : IDisposable
             Assert.True(token.StatusCode == HttpStatusCode.OK, $"token request {i + 1}: {(int)token.StatusCode}");
         }
     }
-
-    private static JsonElement ShippedDevelopmentSettings() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"))).RootElement;
 }

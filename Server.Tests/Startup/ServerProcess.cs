@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace SignalRTicker.Server.Tests.Startup;
 
@@ -74,6 +75,19 @@ public sealed class ServerProcess : IAsyncDisposable
         return found ?? throw new InvalidOperationException(
             $"The server exited ({_process.ExitCode}) without that line.\nstdout:\n{string.Join('\n', Stdout)}\nstderr:\n{string.Join('\n', Stderr)}");
     }
+
+    /// <summary>The address a Development server prints for its page, once it listens.</summary>
+    public async Task<Uri> PageAddressAsync()
+    {
+        const string pageLine = "Development: the page is at ";
+        var line = await LineAsync(line => line.Contains(pageLine, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        return new Uri(line.Split(pageLine)[1].Trim());
+    }
+
+    /// <summary>The demo key the shipped Development settings seed (what a developer pastes into the page).</summary>
+    public static string ShippedDemoKey() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"))).RootElement
+            .GetProperty("Auth").GetProperty("DemoApiKey").GetString()!;
 
     /// <summary>Sends a POSIX signal (<c>TERM</c>, <c>INT</c>), as <c>kill</c> or systemd's stop does.</summary>
     public async Task SignalAsync(string signal)
