@@ -91,6 +91,11 @@ public sealed class ConsoleNoticesTests : IAsyncLifetime
         using var screen = new StringWriter();
         var console = TestConsole.Create(screen);
         var stale = new StaleWatch(client.Connection, TimeSpan.FromMilliseconds(100));
+        using var stop = new CancellationTokenSource();
+        var view = new TableView(console, options, frame: TimeSpan.FromMilliseconds(50)).RunAsync(client.Connection, stale, stop.Token);
+
+        // Handlers added after the view's run after them (an event calls its handlers in order, on one thread): once
+        // these have seen a notice, the view has taken it too, and its last frame shows it.
         var staleSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         stale.Changed += (symbol, isStale) =>
         {
@@ -99,8 +104,8 @@ public sealed class ConsoleNoticesTests : IAsyncLifetime
                 staleSeen.TrySetResult();
             }
         };
-        using var stop = new CancellationTokenSource();
-        var view = new TableView(console, options, frame: TimeSpan.FromMilliseconds(50)).RunAsync(client.Connection, stale, stop.Token);
+        var endedSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Connection.Unsubscribed += _ => endedSeen.TrySetResult();
         var watching = stale.RunAsync(stop.Token);
 
         await PublishAsync(publisher, [.. Enumerable.Range(1, 3).Select(i => new QuoteInput("ACME", i, i - 0.5m, i + 0.5m))]);
@@ -118,6 +123,7 @@ public sealed class ConsoleNoticesTests : IAsyncLifetime
         await staleSeen.Task.DefaultTimeout();
         Assert.True(await Instruments.RemoveAsync("ZED", CancellationToken.None).DefaultTimeout());
         await client.NextUnsubscribedAsync();
+        await endedSeen.Task.DefaultTimeout();
 
         await stop.CancelAsync();
         await view.DefaultTimeout();
